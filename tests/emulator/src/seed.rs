@@ -1,0 +1,300 @@
+//! The seeded data generator: the same seed gives the same account, users, meetings, recordings
+//! and webinars, so tests and benchmarks are repeatable.
+
+use crate::state::{zoom_time, MeetingRec, State, UserRec};
+use chrono::{Duration as ChronoDuration, Utc};
+use rand::Rng;
+use serde_json::{json, Map, Value};
+
+const FIRST: &[&str] = &[
+    "Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Frances", "Ken", "Margaret", "Dennis",
+];
+const LAST: &[&str] = &[
+    "Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth", "Allen", "Thompson", "Hamilton",
+    "Ritchie",
+];
+const TOPICS: &[&str] = &[
+    "Weekly sync",
+    "Design review",
+    "Customer call",
+    "Sprint planning",
+    "1:1",
+    "All hands",
+    "Incident retro",
+    "Interview",
+];
+
+fn obj(v: Value) -> Map<String, Value> {
+    match v {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    }
+}
+
+/// Fill `state` from its seed configuration.
+pub(crate) fn generate(state: &mut State) {
+    let seed = state.cfg.seed.clone();
+    let account_id = state.cfg.account_id.clone();
+    let now = Utc::now();
+    for i in 0..seed.users.max(1) {
+        let id = state.random_token("", 16);
+        let first = FIRST[i % FIRST.len()];
+        let last = LAST[(i / FIRST.len() + i) % LAST.len()];
+        let pmi: u64 = state.rng.random_range(1_000_000_000..9_999_999_999);
+        let user = json!({
+            "id": id,
+            "first_name": first,
+            "last_name": last,
+            "display_name": format!("{first} {last}"),
+            "email": format!("user{i}@example.com"),
+            "type": if i == 0 { 2 } else { 1 + (i % 2) },
+            "role_name": if i == 0 { "Owner" } else { "Member" },
+            "role_id": if i == 0 { "0" } else { "2" },
+            "pmi": pmi,
+            "use_pmi": false,
+            "personal_meeting_url": format!("{}/j/{pmi}", state.base_url),
+            "timezone": "UTC",
+            "verified": 1,
+            "dept": "",
+            "created_at": zoom_time(now - ChronoDuration::days(400)),
+            "user_created_at": zoom_time(now - ChronoDuration::days(400)),
+            "last_login_time": zoom_time(now - ChronoDuration::hours(3)),
+            "pic_url": "",
+            "language": "en-US",
+            "phone_number": "",
+            "status": "active",
+            "account_id": account_id,
+            "account_number": 100000001,
+            "cluster": "us06",
+            "login_types": [100],
+        });
+        state.users.push(UserRec {
+            json: obj(user),
+            webinar_plan: i % 2 == 0,
+        });
+    }
+    let users: Vec<(String, String, bool)> = state
+        .users
+        .iter()
+        .map(|u| (u.id().to_string(), u.email().to_string(), u.webinar_plan))
+        .collect();
+    for (host_id, email, webinar_plan) in users {
+        for _ in 0..seed.meetings_per_user {
+            let topic = TOPICS[state.rng.random_range(0..TOPICS.len())];
+            let offset_h: i64 = state.rng.random_range(-24 * 60..24 * 60);
+            let kind = [2, 2, 2, 8, 3][state.rng.random_range(0..5)];
+            let start = now + ChronoDuration::hours(offset_h);
+            let body = json!({
+                "topic": topic,
+                "type": kind,
+                "start_time": zoom_time(start),
+                "duration": 30 * state.rng.random_range(1..5),
+                "timezone": "UTC",
+                "agenda": "",
+            });
+            create_meeting(state, &host_id, &email, obj(body));
+        }
+        let mut recs = Vec::with_capacity(seed.recordings_per_user);
+        for _ in 0..seed.recordings_per_user {
+            let minutes_back = state
+                .rng
+                .random_range(60..(seed.recording_days.max(1) * 24 * 60));
+            let start = now - ChronoDuration::minutes(minutes_back);
+            recs.push(recording(state, &host_id, start));
+        }
+        recs.sort_by(|a, b| {
+            let sa = a.get("start_time").and_then(Value::as_str).unwrap_or("");
+            let sb = b.get("start_time").and_then(Value::as_str).unwrap_or("");
+            sb.cmp(sa)
+        });
+        state.recordings.insert(host_id.clone(), recs);
+        if webinar_plan {
+            for _ in 0..seed.webinars_per_user {
+                let start = now + ChronoDuration::days(state.rng.random_range(1..30));
+                let body = json!({"topic": "Product webinar", "type": 5, "start_time": zoom_time(start), "duration": 60});
+                create_webinar(state, &host_id, &email, obj(body));
+            }
+        }
+    }
+}
+
+/// Store a new meeting from a (validated) create body and return its full JSON.
+pub(crate) fn create_meeting(
+    state: &mut State,
+    host_id: &str,
+    host_email: &str,
+    body: Map<String, Value>,
+) -> Map<String, Value> {
+    let id = state.new_meeting_id();
+    let uuid = state.random_uuid();
+    let now = Utc::now();
+    let kind = body.get("type").and_then(Value::as_i64).unwrap_or(2);
+    let start_time = match kind {
+        3 => None,
+        _ => body
+            .get("start_time")
+            .and_then(Value::as_str)
+            .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+            .map(|t| t.with_timezone(&Utc))
+            .or(Some(now)),
+    };
+    let password = state.random_token("", 6);
+    let base = state.base_url.clone();
+    let mut m = obj(json!({
+        "uuid": uuid,
+        "id": id,
+        "host_id": host_id,
+        "host_email": host_email,
+        "topic": body.get("topic").cloned().unwrap_or(json!("Zoom meeting")),
+        "type": kind,
+        "status": "waiting",
+        "duration": body.get("duration").cloned().unwrap_or(json!(60)),
+        "timezone": body.get("timezone").cloned().unwrap_or(json!("UTC")),
+        "agenda": body.get("agenda").cloned().unwrap_or(json!("")),
+        "created_at": zoom_time(now),
+        "start_url": format!("{base}/s/{id}?zak=emulated"),
+        "join_url": format!("{base}/j/{id}?pwd=emulated"),
+        "password": password,
+        "h323_password": "123456",
+        "pstn_password": "123456",
+        "encrypted_password": "emulated",
+        "pre_schedule": false,
+        "settings": default_settings(),
+    }));
+    if let Some(t) = start_time {
+        m.insert("start_time".into(), json!(zoom_time(t)));
+    }
+    if let Some(Value::Object(s)) = body.get("settings") {
+        merge(m.entry("settings").or_insert(json!({})), &Value::Object(s.clone()));
+    }
+    for key in ["recurrence", "tracking_fields", "template_id", "pre_schedule"] {
+        if let Some(v) = body.get(key) {
+            m.insert(key.into(), v.clone());
+        }
+    }
+    state.meetings.insert(
+        id,
+        MeetingRec {
+            host_id: host_id.to_string(),
+            start_time,
+            json: m.clone(),
+        },
+    );
+    state
+        .meetings_by_host
+        .entry(host_id.to_string())
+        .or_default()
+        .push(id);
+    m
+}
+
+pub(crate) fn create_webinar(
+    state: &mut State,
+    host_id: &str,
+    host_email: &str,
+    body: Map<String, Value>,
+) -> Map<String, Value> {
+    let id = state.new_meeting_id();
+    let uuid = state.random_uuid();
+    let base = state.base_url.clone();
+    let w = obj(json!({
+        "uuid": uuid,
+        "id": id,
+        "host_id": host_id,
+        "host_email": host_email,
+        "topic": body.get("topic").cloned().unwrap_or(json!("Zoom webinar")),
+        "type": body.get("type").cloned().unwrap_or(json!(5)),
+        "start_time": body.get("start_time").cloned().unwrap_or(json!(zoom_time(Utc::now()))),
+        "duration": body.get("duration").cloned().unwrap_or(json!(60)),
+        "timezone": body.get("timezone").cloned().unwrap_or(json!("UTC")),
+        "agenda": body.get("agenda").cloned().unwrap_or(json!("")),
+        "created_at": zoom_time(Utc::now()),
+        "join_url": format!("{base}/w/{id}"),
+        "is_simulive": false,
+    }));
+    state
+        .webinars
+        .entry(host_id.to_string())
+        .or_default()
+        .push(w.clone());
+    w
+}
+
+fn recording(
+    state: &mut State,
+    host_id: &str,
+    start: chrono::DateTime<Utc>,
+) -> Map<String, Value> {
+    let id = state.new_meeting_id();
+    let uuid = state.random_uuid();
+    let duration: i64 = state.rng.random_range(10..90);
+    let end = start + ChronoDuration::minutes(duration);
+    let base = state.base_url.clone();
+    let mut files = Vec::new();
+    let mut total: i64 = 0;
+    for (file_type, ext, rtype) in [
+        ("MP4", "MP4", "shared_screen_with_speaker_view"),
+        ("M4A", "M4A", "audio_only"),
+        ("TRANSCRIPT", "VTT", "audio_transcript"),
+        ("CHAT", "TXT", "chat_file"),
+    ] {
+        let size: i64 = state.rng.random_range(10_000..50_000_000);
+        total += size;
+        let fid = state.random_token("", 12);
+        files.push(json!({
+            "id": fid,
+            "meeting_id": uuid,
+            "recording_start": zoom_time(start),
+            "recording_end": zoom_time(end),
+            "file_type": file_type,
+            "file_extension": ext,
+            "file_size": size,
+            "play_url": format!("{base}/rec/play/{fid}"),
+            "download_url": format!("{base}/rec/download/{fid}"),
+            "status": "completed",
+            "recording_type": rtype,
+        }));
+    }
+    obj(json!({
+        "uuid": uuid,
+        "id": id,
+        "account_id": state.cfg.account_id,
+        "host_id": host_id,
+        "topic": TOPICS[state.rng.random_range(0..TOPICS.len())],
+        "type": 2,
+        "start_time": zoom_time(start),
+        "timezone": "UTC",
+        "duration": duration,
+        "total_size": total,
+        "recording_count": files.len(),
+        "share_url": format!("{base}/rec/share/{id}"),
+        "recording_files": files,
+    }))
+}
+
+fn default_settings() -> Value {
+    json!({
+        "host_video": false,
+        "participant_video": false,
+        "join_before_host": false,
+        "mute_upon_entry": false,
+        "waiting_room": true,
+        "audio": "both",
+        "auto_recording": "none",
+        "approval_type": 2,
+        "meeting_authentication": false,
+        "use_pmi": false,
+    })
+}
+
+/// Deep-merge `patch` into `target` (objects merge key by key, everything else replaces).
+pub(crate) fn merge(target: &mut Value, patch: &Value) {
+    match (target, patch) {
+        (Value::Object(t), Value::Object(p)) => {
+            for (k, v) in p {
+                merge(t.entry(k.clone()).or_insert(Value::Null), v);
+            }
+        }
+        (t, p) => *t = p.clone(),
+    }
+}
