@@ -1,1 +1,50 @@
-//! placeholder
+//! # zoom-sdk
+//!
+//! A typed, async client for the Zoom REST API: OAuth (user-level with PKCE, and
+//! Server-to-Server), a token manager that refreshes once and only when needed, a pipeline that
+//! retries what is safe to retry and nothing else, and typed models that survive Zoom adding
+//! fields.
+//!
+//! ```no_run
+//! use zoom_sdk::{models::CreateMeeting, ZoomClient, ZoomConfig};
+//! # async fn demo() -> zoom_sdk::Result<()> {
+//! let client = ZoomClient::new(ZoomConfig::from_env()?)?;
+//! let account = client.account()?; // Server-to-Server OAuth
+//! let start = chrono::Utc::now() + chrono::Duration::hours(2);
+//! let meeting = account
+//!     .meetings()
+//!     .create("me", &CreateMeeting::scheduled("Planning", start, 30))
+//!     .await?;
+//! println!("join at {:?}", meeting.join_url);
+//! # Ok(()) }
+//! ```
+//!
+//! Every public type serialises to JSON (secrets left out), and every error has a stable
+//! [`ErrorKind`] for the C ABI and the Python exceptions.
+
+#![warn(missing_docs)]
+
+pub mod api;
+pub mod client;
+pub mod config;
+pub mod error;
+pub mod http;
+pub mod models;
+pub mod oauth;
+pub mod session;
+pub mod store;
+pub mod token;
+pub mod token_manager;
+
+pub use client::{ZoomClient, ZoomClientBuilder};
+pub use config::{ZoomConfig, ZoomConfigBuilder};
+pub use error::{ApiError, Error, ErrorKind, FieldError, RateLimitType, Result};
+pub use http::retry::{Idempotency, RetryPolicy};
+pub use oauth::{AuthorizationRequest, OAuthClient, PendingAuthorization};
+pub use session::ZoomSession;
+pub use store::{MemoryTokenStore, TokenLock, TokenStore};
+pub use token::{StoredToken, TokenKey, TokenSet, TokenStatus};
+pub use token_manager::TokenManager;
+
+/// Re-exported so callers can name secrets without depending on `secrecy` themselves.
+pub use secrecy::{ExposeSecret, SecretString};

@@ -1,0 +1,193 @@
+//! [`ZoomClient`]: the entry point. One per application; clone it freely (it is an `Arc`).
+
+use crate::config::ZoomConfig;
+use crate::error::{Error, Result};
+use crate::http::metrics::{Metrics, MetricsSnapshot};
+use crate::http::{build_client, HttpCore};
+use crate::models::User;
+use crate::oauth::{AuthorizationRequest, OAuthClient, PendingAuthorization};
+use crate::session::ZoomSession;
+use crate::store::{MemoryTokenStore, TokenStore};
+use crate::token::{StoredToken, TokenKey, TokenStatus};
+use crate::token_manager::TokenManager;
+use std::sync::Arc;
+
+/// The Zoom client: configuration, one pooled HTTP client, the OAuth endpoints, the token
+/// manager and its store.
+///
+/// The client is runtime-agnostic in the sense that matters to bindings: it spawns no
+/// background task, so any tokio runtime that drives its futures will do.
+///
+/// ```no_run
+/// use zoom_sdk::{ZoomClient, ZoomConfig};
+/// # async fn demo() -> zoom_sdk::Result<()> {
+/// let client = ZoomClient::new(ZoomConfig::from_env()?)?;
+/// let auth = client.authorization_url()?;
+/// println!("send the user to {}", auth.url);
+/// // ... the callback brings `code` and `state` back:
+/// # let (code, state) = ("", "");
+/// client.complete_authorization("app-user-42", code, state, &auth.pending).await?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug)]
+pub struct ZoomClient {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    config: Arc<ZoomConfig>,
+    oauth: OAuthClient,
+    http: HttpCore,
+    tokens: TokenManager,
+    metrics: Arc<Metrics>,
+}
+
+/// Builder for [`ZoomClient`], to choose the token store.
+#[derive(Debug)]
+pub struct ZoomClientBuilder {
+    config: ZoomConfig,
+    store: Option<Arc<dyn TokenStore>>,
+}
+
+impl ZoomClientBuilder {
+    /// Keep tokens in `store` (default: in memory).
+    pub fn token_store(mut self, store: Arc<dyn TokenStore>) -> Self {
+        self.store = Some(store);
+        self
+    }
+
+    /// Build the client.
+    pub fn build(self) -> Result<ZoomClient> {
+        let config = Arc::new(self.config);
+        let http_client = build_client(&config)?;
+        let metrics = Arc::new(Metrics::default());
+        let oauth = OAuthClient::new(config.clone(), http_client.clone())?;
+        let store = self
+            .store
+            .unwrap_or_else(|| Arc::new(MemoryTokenStore::new()));
+        let tokens = TokenManager::new(oauth.clone(), store, config.refresh_margin(), metrics.clone());
+        let http = HttpCore::new(http_client, config.clone(), metrics.clone());
+        Ok(ZoomClient {
+            inner: Arc::new(Inner {
+                config,
+                oauth,
+                http,
+                tokens,
+                metrics,
+            }),
+        })
+    }
+}
+
+impl ZoomClient {
+    /// A client with an in-memory token store.
+    pub fn new(config: ZoomConfig) -> Result<Self> {
+        Self::builder(config).build()
+    }
+
+    /// A builder, to choose the token store.
+    pub fn builder(config: ZoomConfig) -> ZoomClientBuilder {
+        ZoomClientBuilder {
+            config,
+            store: None,
+        }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &ZoomConfig {
+        &self.inner.config
+    }
+
+    /// The OAuth endpoints.
+    pub fn oauth(&self) -> &OAuthClient {
+        &self.inner.oauth
+    }
+
+    /// The token manager.
+    pub fn tokens(&self) -> &TokenManager {
+        &self.inner.tokens
+    }
+
+    /// The token store.
+    pub fn store(&self) -> &Arc<dyn TokenStore> {
+        self.inner.tokens.store()
+    }
+
+    pub(crate) fn http(&self) -> &HttpCore {
+        &self.inner.http
+    }
+
+    /// Counters of requests, retries, refreshes, rate limits and latencies.
+    pub fn metrics(&self) -> MetricsSnapshot {
+        self.inner.metrics.snapshot()
+    }
+
+    /// Act for an application user (user-level OAuth), by the application's own user id.
+    pub fn user(&self, user_id: impl Into<String>) -> ZoomSession {
+        ZoomSession::new(self.clone(), TokenKey::User(user_id.into()))
+    }
+
+    /// Act for the configured account (Server-to-Server OAuth).
+    pub fn account(&self) -> Result<ZoomSession> {
+        let id = self.config().account_id().ok_or_else(|| {
+            Error::config(
+                "account_id",
+                "Server-to-Server OAuth needs the account id (ZOOM_ACCOUNT_ID)",
+            )
+        })?;
+        Ok(ZoomSession::new(self.clone(), TokenKey::Account(id.to_string())))
+    }
+
+    /// Start user OAuth: the URL to send the user to, and what to keep until the callback.
+    pub fn authorization_url(&self) -> Result<AuthorizationRequest> {
+        self.inner.oauth.authorization_url()
+    }
+
+    /// Finish user OAuth for `user_id`: check `state`, exchange `code` with the PKCE verifier,
+    /// look up the Zoom user, and store the grant. Returns what was stored.
+    pub async fn complete_authorization(
+        &self,
+        user_id: &str,
+        code: &str,
+        returned_state: &str,
+        pending: &PendingAuthorization,
+    ) -> Result<StoredToken> {
+        if user_id.trim().is_empty() {
+            return Err(Error::invalid("user_id", "must not be empty"));
+        }
+        pending.verify_state(returned_state)?;
+        let set = self.inner.oauth.exchange_code(code, pending).await?;
+        let key = TokenKey::user(user_id);
+        let mut token = StoredToken::from_token_set(set);
+        // Store first, so the grant is never lost, then learn whose it is.
+        self.inner.tokens.store_grant(&key, &token).await?;
+        let me: User = self.user(user_id).users().me().await?;
+        let mut lock = self.store().lock(&key).await?;
+        if let Some(current) = lock.load().await? {
+            token = current;
+        }
+        token.zoom_user_id = Some(me.id.clone());
+        token.email = Some(me.email.clone());
+        token.account_id = me.account_id.clone();
+        lock.save(&token).await?;
+        lock.release().await?;
+        Ok(token)
+    }
+
+    /// Disconnect a user: revoke the grant at Zoom and remove it from the store. The stored
+    /// grant is removed even if Zoom cannot be reached (the error is returned after).
+    pub async fn disconnect(&self, user_id: &str) -> Result<()> {
+        let key = TokenKey::user(user_id);
+        let Some(token) = self.store().load(&key).await? else {
+            return Ok(());
+        };
+        let revoked = match (&token.status, &token.refresh_token) {
+            (TokenStatus::Active, _) => self.inner.oauth.revoke(&token.access_token).await,
+            (_, Some(rt)) => self.inner.oauth.revoke(rt).await,
+            _ => Ok(()),
+        };
+        self.store().delete(&key).await?;
+        revoked
+    }
+}

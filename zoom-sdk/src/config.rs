@@ -1,0 +1,414 @@
+//! [`ZoomConfig`]: who the app is and where Zoom is, validated once, with messages that say what
+//! to fix.
+
+use crate::error::{Error, Result};
+use crate::http::retry::RetryPolicy;
+use secrecy::{ExposeSecret, SecretString};
+use serde::Serialize;
+use std::time::Duration;
+use url::Url;
+
+/// Zoom's production REST API base URL.
+pub const DEFAULT_API_BASE_URL: &str = "https://api.zoom.us/v2";
+/// Zoom's production OAuth base URL (`/oauth/authorize`, `/oauth/token`, `/oauth/revoke`).
+pub const DEFAULT_OAUTH_BASE_URL: &str = "https://zoom.us";
+
+/// The SDK's configuration. Build it with [`ZoomConfig::builder`] or [`ZoomConfig::from_env`].
+///
+/// The client secret is a [`SecretString`]: it never appears in `Debug` output or in the JSON
+/// form of the configuration.
+///
+/// ```
+/// use zoom_sdk::ZoomConfig;
+/// let config = ZoomConfig::builder()
+///     .client_id("abc123")
+///     .client_secret("s3cr3t-s3cr3t")
+///     .redirect_uri("https://app.example.com/zoom/callback")
+///     .build()
+///     .unwrap();
+/// assert!(!format!("{config:?}").contains("s3cr3t"));
+/// ```
+#[derive(Clone, Debug, Serialize)]
+pub struct ZoomConfig {
+    client_id: String,
+    #[serde(serialize_with = "redacted")]
+    client_secret: SecretString,
+    redirect_uri: Option<Url>,
+    account_id: Option<String>,
+    api_base_url: Url,
+    oauth_base_url: Url,
+    scopes: Vec<String>,
+    #[serde(with = "secs")]
+    connect_timeout: Duration,
+    #[serde(with = "secs")]
+    request_timeout: Duration,
+    #[serde(with = "secs")]
+    refresh_margin: Duration,
+    retry: RetryPolicy,
+    user_agent: String,
+}
+
+fn redacted<S: serde::Serializer>(_: &SecretString, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_str("[REDACTED]")
+}
+
+mod secs {
+    pub fn serialize<S: serde::Serializer>(
+        d: &std::time::Duration,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(d.as_secs_f64())
+    }
+}
+
+impl ZoomConfig {
+    /// Start building a configuration.
+    pub fn builder() -> ZoomConfigBuilder {
+        ZoomConfigBuilder::default()
+    }
+
+    /// Read `ZOOM_CLIENT_ID`, `ZOOM_CLIENT_SECRET`, `ZOOM_REDIRECT_URI`, `ZOOM_ACCOUNT_ID`,
+    /// `ZOOM_API_BASE_URL` and `ZOOM_OAUTH_BASE_URL` (the last four optional) from the
+    /// environment and validate them.
+    pub fn from_env() -> Result<Self> {
+        Self::from_lookup(|k| std::env::var(k).ok())
+    }
+
+    /// Like [`ZoomConfig::from_env`] with any variable source (tests, config files).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self> {
+        let get = |k: &str| lookup(k).filter(|v| !v.trim().is_empty());
+        let mut b = Self::builder();
+        b.client_id = get("ZOOM_CLIENT_ID");
+        b.client_secret = get("ZOOM_CLIENT_SECRET").map(SecretString::from);
+        b.redirect_uri = get("ZOOM_REDIRECT_URI");
+        b.account_id = get("ZOOM_ACCOUNT_ID");
+        b.api_base_url = get("ZOOM_API_BASE_URL");
+        b.oauth_base_url = get("ZOOM_OAUTH_BASE_URL");
+        if let Some(scopes) = get("ZOOM_SCOPES") {
+            b.scopes = scopes.split([' ', ',']).filter(|s| !s.is_empty()).map(String::from).collect();
+        }
+        b.env_names = true;
+        b.build()
+    }
+
+    /// The OAuth client id.
+    pub fn client_id(&self) -> &str {
+        &self.client_id
+    }
+    /// The OAuth client secret.
+    pub fn client_secret(&self) -> &SecretString {
+        &self.client_secret
+    }
+    /// The redirect URI registered with the app (user OAuth).
+    pub fn redirect_uri(&self) -> Option<&Url> {
+        self.redirect_uri.as_ref()
+    }
+    /// The account id for Server-to-Server OAuth.
+    pub fn account_id(&self) -> Option<&str> {
+        self.account_id.as_deref()
+    }
+    /// The REST API base URL (ends without a slash, e.g. `https://api.zoom.us/v2`).
+    pub fn api_base_url(&self) -> &Url {
+        &self.api_base_url
+    }
+    /// The OAuth base URL (e.g. `https://zoom.us`).
+    pub fn oauth_base_url(&self) -> &Url {
+        &self.oauth_base_url
+    }
+    /// Scopes requested in the authorization URL (empty: the app's configured scopes).
+    pub fn scopes(&self) -> &[String] {
+        &self.scopes
+    }
+    /// TCP connect timeout.
+    pub fn connect_timeout(&self) -> Duration {
+        self.connect_timeout
+    }
+    /// Whole-request timeout.
+    pub fn request_timeout(&self) -> Duration {
+        self.request_timeout
+    }
+    /// How long before expiry an access token is refreshed.
+    pub fn refresh_margin(&self) -> Duration {
+        self.refresh_margin
+    }
+    /// The retry policy.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.retry
+    }
+    /// The `User-Agent` header.
+    pub fn user_agent(&self) -> &str {
+        &self.user_agent
+    }
+
+    pub(crate) fn endpoint(&self, base: &Url, path: &str) -> Url {
+        let mut url = base.clone();
+        let joined = format!("{}{}", base.path().trim_end_matches('/'), path);
+        url.set_path(&joined);
+        url
+    }
+}
+
+/// Builder for [`ZoomConfig`].
+#[derive(Default)]
+pub struct ZoomConfigBuilder {
+    client_id: Option<String>,
+    client_secret: Option<SecretString>,
+    redirect_uri: Option<String>,
+    account_id: Option<String>,
+    api_base_url: Option<String>,
+    oauth_base_url: Option<String>,
+    scopes: Vec<String>,
+    connect_timeout: Option<Duration>,
+    request_timeout: Option<Duration>,
+    refresh_margin: Option<Duration>,
+    retry: Option<RetryPolicy>,
+    user_agent: Option<String>,
+    env_names: bool,
+}
+
+impl std::fmt::Debug for ZoomConfigBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ZoomConfigBuilder")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret.as_ref().map(|_| "[REDACTED]"))
+            .field("redirect_uri", &self.redirect_uri)
+            .field("account_id", &self.account_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ZoomConfigBuilder {
+    /// The OAuth client id (required).
+    pub fn client_id(mut self, v: impl Into<String>) -> Self {
+        self.client_id = Some(v.into());
+        self
+    }
+    /// The OAuth client secret (required).
+    pub fn client_secret(mut self, v: impl Into<String>) -> Self {
+        self.client_secret = Some(SecretString::from(v.into()));
+        self
+    }
+    /// The redirect URI registered with the app; needed for user OAuth.
+    pub fn redirect_uri(mut self, v: impl Into<String>) -> Self {
+        self.redirect_uri = Some(v.into());
+        self
+    }
+    /// The account id; needed for Server-to-Server OAuth.
+    pub fn account_id(mut self, v: impl Into<String>) -> Self {
+        self.account_id = Some(v.into());
+        self
+    }
+    /// Override the REST API base URL (the emulator, a proxy).
+    pub fn api_base_url(mut self, v: impl Into<String>) -> Self {
+        self.api_base_url = Some(v.into());
+        self
+    }
+    /// Override the OAuth base URL.
+    pub fn oauth_base_url(mut self, v: impl Into<String>) -> Self {
+        self.oauth_base_url = Some(v.into());
+        self
+    }
+    /// Scopes to request in the authorization URL.
+    pub fn scopes<I: IntoIterator<Item = S>, S: Into<String>>(mut self, v: I) -> Self {
+        self.scopes = v.into_iter().map(Into::into).collect();
+        self
+    }
+    /// TCP connect timeout (default 10 s).
+    pub fn connect_timeout(mut self, v: Duration) -> Self {
+        self.connect_timeout = Some(v);
+        self
+    }
+    /// Whole-request timeout (default 30 s).
+    pub fn request_timeout(mut self, v: Duration) -> Self {
+        self.request_timeout = Some(v);
+        self
+    }
+    /// Refresh an access token this long before it expires (default 5 minutes).
+    pub fn refresh_margin(mut self, v: Duration) -> Self {
+        self.refresh_margin = Some(v);
+        self
+    }
+    /// The retry policy (default [`RetryPolicy::default`]).
+    pub fn retry_policy(mut self, v: RetryPolicy) -> Self {
+        self.retry = Some(v);
+        self
+    }
+    /// The `User-Agent` header.
+    pub fn user_agent(mut self, v: impl Into<String>) -> Self {
+        self.user_agent = Some(v.into());
+        self
+    }
+
+    fn name(&self, env: &'static str, method: &'static str) -> String {
+        if self.env_names {
+            env.into()
+        } else {
+            method.into()
+        }
+    }
+
+    /// Validate and build.
+    pub fn build(self) -> Result<ZoomConfig> {
+        let client_id = self.client_id.clone().unwrap_or_default();
+        let id_name = self.name("ZOOM_CLIENT_ID", "client_id");
+        if client_id.trim().is_empty() {
+            return Err(Error::config(id_name, "is missing: copy the Client ID from your app's page on the Zoom App Marketplace"));
+        }
+        if client_id.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(Error::config(id_name, "contains whitespace: copy it again without spaces or line breaks"));
+        }
+        let secret_name = self.name("ZOOM_CLIENT_SECRET", "client_secret");
+        let secret = match &self.client_secret {
+            Some(s) if !s.expose_secret().trim().is_empty() => s.clone(),
+            _ => return Err(Error::config(secret_name, "is missing: copy the Client Secret from your app's page on the Zoom App Marketplace")),
+        };
+        if secret.expose_secret().chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(Error::config(secret_name, "contains whitespace: copy it again without spaces or line breaks"));
+        }
+        let redirect_uri = match &self.redirect_uri {
+            None => None,
+            Some(raw) => {
+                let name = self.name("ZOOM_REDIRECT_URI", "redirect_uri");
+                let url = Url::parse(raw).map_err(|e| {
+                    Error::config(&name, format!("{raw:?} is not an absolute URL ({e}); use the exact redirect URL registered with the app, e.g. https://app.example.com/zoom/callback"))
+                })?;
+                check_scheme(&url, &name)?;
+                if url.fragment().is_some() {
+                    return Err(Error::config(name, "must not contain a #fragment (OAuth forbids it)"));
+                }
+                Some(url)
+            }
+        };
+        if let Some(a) = &self.account_id {
+            if a.trim().is_empty() || a.chars().any(char::is_whitespace) {
+                return Err(Error::config(self.name("ZOOM_ACCOUNT_ID", "account_id"), "must be the Account ID from your Server-to-Server OAuth app, without spaces"));
+            }
+        }
+        let base = |v: &Option<String>, default: &str, env, method| -> Result<Url> {
+            let name = self.name(env, method);
+            let raw = v.as_deref().unwrap_or(default);
+            let url = Url::parse(raw.trim_end_matches('/')).map_err(|e| {
+                Error::config(&name, format!("{raw:?} is not an absolute URL ({e})"))
+            })?;
+            check_scheme(&url, &name)?;
+            if url.query().is_some() || url.fragment().is_some() {
+                return Err(Error::config(name, "must not contain a query or fragment"));
+            }
+            Ok(url)
+        };
+        let api_base_url = base(&self.api_base_url, DEFAULT_API_BASE_URL, "ZOOM_API_BASE_URL", "api_base_url")?;
+        let oauth_base_url = base(&self.oauth_base_url, DEFAULT_OAUTH_BASE_URL, "ZOOM_OAUTH_BASE_URL", "oauth_base_url")?;
+        let request_timeout = self.request_timeout.unwrap_or(Duration::from_secs(30));
+        if request_timeout.is_zero() {
+            return Err(Error::config("request_timeout", "must be greater than zero"));
+        }
+        Ok(ZoomConfig {
+            client_id,
+            client_secret: secret,
+            redirect_uri,
+            account_id: self.account_id,
+            api_base_url,
+            oauth_base_url,
+            scopes: self.scopes,
+            connect_timeout: self.connect_timeout.unwrap_or(Duration::from_secs(10)),
+            request_timeout,
+            refresh_margin: self.refresh_margin.unwrap_or(Duration::from_secs(300)),
+            retry: self.retry.unwrap_or_default(),
+            user_agent: self
+                .user_agent
+                .unwrap_or_else(|| format!("zoom-sdk-rust/{}", env!("CARGO_PKG_VERSION"))),
+        })
+    }
+}
+
+/// `https` everywhere, `http` only for loopback (local development and the emulator).
+fn check_scheme(url: &Url, name: &str) -> Result<()> {
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" if is_loopback(url) => Ok(()),
+        "http" => Err(Error::config(name, format!("{url} uses http: Zoom requires https outside localhost"))),
+        other => Err(Error::config(name, format!("scheme {other:?} is not supported: use https"))),
+    }
+}
+
+/// Whether a URL points at this machine.
+pub(crate) fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d == "localhost" || d.ends_with(".localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let m: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        move |k| m.get(k).cloned()
+    }
+
+    #[test]
+    fn from_env_reads_every_variable() {
+        let c = ZoomConfig::from_lookup(env(&[
+            ("ZOOM_CLIENT_ID", "id1"),
+            ("ZOOM_CLIENT_SECRET", "secret-value-1"),
+            ("ZOOM_REDIRECT_URI", "https://app.example.com/cb"),
+            ("ZOOM_ACCOUNT_ID", "acc1"),
+            ("ZOOM_API_BASE_URL", "http://127.0.0.1:9/v2/"),
+            ("ZOOM_OAUTH_BASE_URL", "http://localhost:9"),
+        ]))
+        .unwrap();
+        assert_eq!(c.client_id(), "id1");
+        assert_eq!(c.account_id(), Some("acc1"));
+        assert_eq!(c.api_base_url().as_str(), "http://127.0.0.1:9/v2");
+        assert_eq!(c.endpoint(c.api_base_url(), "/users/me").as_str(), "http://127.0.0.1:9/v2/users/me");
+        assert_eq!(c.endpoint(c.oauth_base_url(), "/oauth/token").as_str(), "http://localhost:9/oauth/token");
+    }
+
+    #[test]
+    fn missing_client_id_names_the_variable_and_the_fix() {
+        let e = ZoomConfig::from_lookup(env(&[("ZOOM_CLIENT_SECRET", "x")])).unwrap_err();
+        let msg = e.to_string();
+        assert!(msg.contains("ZOOM_CLIENT_ID") && msg.contains("Marketplace"), "{msg}");
+    }
+
+    #[test]
+    fn missing_secret_is_a_config_error() {
+        let e = ZoomConfig::builder().client_id("a").build().unwrap_err();
+        assert!(matches!(e, Error::Config { ref field, .. } if field == "client_secret"));
+    }
+
+    #[test]
+    fn http_redirect_outside_localhost_is_refused() {
+        let e = ZoomConfig::builder()
+            .client_id("a")
+            .client_secret("b")
+            .redirect_uri("http://app.example.com/cb")
+            .build()
+            .unwrap_err();
+        assert!(e.to_string().contains("https"), "{e}");
+        assert!(ZoomConfig::builder()
+            .client_id("a")
+            .client_secret("b")
+            .redirect_uri("http://localhost:8080/cb")
+            .build()
+            .is_ok());
+    }
+
+    #[test]
+    fn relative_redirect_and_whitespace_id_are_refused() {
+        assert!(ZoomConfig::builder().client_id("a").client_secret("b").redirect_uri("/cb").build().is_err());
+        assert!(ZoomConfig::builder().client_id("a b").client_secret("b").build().is_err());
+    }
+
+    #[test]
+    fn json_form_redacts_the_secret() {
+        let c = ZoomConfig::builder().client_id("a").client_secret("topsecret").build().unwrap();
+        let j = serde_json::to_string(&c).unwrap();
+        assert!(!j.contains("topsecret") && j.contains("[REDACTED]"), "{j}");
+    }
+}

@@ -1,0 +1,475 @@
+//! The HTTP pipeline: one pooled reqwest client (rustls), token injection, the pure
+//! [`retry`] policy, error mapping, and a `tracing` span per request.
+//!
+//! A request is described by an [`ApiRequest`] whose idempotency is decided where it is built
+//! (in `api/`). [`HttpCore::execute`] sends it, asks the policy what to do with each outcome,
+//! and decodes the body inside the loop so that a malformed answer to a `GET` is retried like
+//! any other transient failure.
+
+pub mod metrics;
+pub mod retry;
+
+use crate::config::ZoomConfig;
+use crate::error::{ApiError, Error, FieldError, RateLimitType, Result};
+use crate::token::TokenKey;
+use crate::token_manager::TokenManager;
+use bytes::Bytes;
+use metrics::Metrics;
+use reqwest::header::HeaderMap;
+use reqwest::Method;
+use retry::{Decision, Idempotency, Outcome};
+use secrecy::ExposeSecret;
+use serde::de::DeserializeOwned;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tracing::Instrument;
+
+/// One REST call, described before it is sent.
+#[derive(Clone, Debug)]
+pub struct ApiRequest {
+    method: Method,
+    template: &'static str,
+    path: String,
+    query: Vec<(String, String)>,
+    body: Option<Bytes>,
+    idempotency: Idempotency,
+}
+
+impl ApiRequest {
+    /// A request for `path` (already percent-encoded), named in logs and metrics by its
+    /// `template` (e.g. `/meetings/{meetingId}`), so ids never become metric labels.
+    pub fn new(method: Method, template: &'static str, path: String) -> Self {
+        let idempotency = if method == Method::POST {
+            Idempotency::NonIdempotent
+        } else {
+            Idempotency::Idempotent
+        };
+        Self {
+            method,
+            template,
+            path,
+            query: Vec::new(),
+            body: None,
+            idempotency,
+        }
+    }
+
+    /// Add a query parameter.
+    pub fn query(mut self, key: &str, value: impl ToString) -> Self {
+        self.query.push((key.to_string(), value.to_string()));
+        self
+    }
+
+    /// Add a query parameter when present.
+    pub fn query_opt(self, key: &str, value: Option<impl ToString>) -> Self {
+        match value {
+            Some(v) => self.query(key, v),
+            None => self,
+        }
+    }
+
+    /// Attach a JSON body.
+    pub fn json<T: serde::Serialize>(mut self, body: &T) -> Result<Self> {
+        let bytes = serde_json::to_vec(body)
+            .map_err(|e| Error::invalid("body", format!("cannot be encoded as JSON: {e}")))?;
+        self.body = Some(Bytes::from(bytes));
+        Ok(self)
+    }
+
+    /// The path template.
+    pub fn template(&self) -> &'static str {
+        self.template
+    }
+
+    /// The method.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// Whether it may be sent twice.
+    pub fn idempotency(&self) -> Idempotency {
+        self.idempotency
+    }
+}
+
+/// Percent-encode one path segment.
+pub(crate) fn segment(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20")
+}
+
+/// A transport error's description without any URL (which could carry a query value).
+pub(crate) fn describe(e: &reqwest::Error) -> String {
+    use std::error::Error as _;
+    let mut parts = vec![e.without_url_ref()];
+    let mut source = e.source();
+    while let Some(s) = source {
+        parts.push(s.to_string());
+        source = s.source();
+    }
+    parts.dedup();
+    parts.join(": ")
+}
+
+trait WithoutUrl {
+    fn without_url_ref(&self) -> String;
+}
+
+impl WithoutUrl for reqwest::Error {
+    fn without_url_ref(&self) -> String {
+        let kind = if self.is_timeout() {
+            "timed out"
+        } else if self.is_connect() {
+            "connection failed"
+        } else if self.is_body() || self.is_decode() {
+            "reading the answer failed"
+        } else if self.is_request() {
+            "sending the request failed"
+        } else {
+            "HTTP error"
+        };
+        kind.to_string()
+    }
+}
+
+/// Build the one pooled HTTP client the SDK uses for OAuth and the API.
+pub(crate) fn build_client(config: &ZoomConfig) -> Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .use_rustls_tls()
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(config.connect_timeout())
+        .timeout(config.request_timeout())
+        .pool_idle_timeout(Duration::from_secs(60))
+        .pool_max_idle_per_host(64)
+        .tcp_nodelay(true)
+        .user_agent(config.user_agent())
+        .build()
+        .map_err(|e| Error::config("http", format!("cannot build the HTTP client: {e}")))
+}
+
+/// The pipeline: client, configuration, token manager, metrics.
+#[derive(Debug, Clone)]
+pub struct HttpCore {
+    client: reqwest::Client,
+    config: Arc<ZoomConfig>,
+    metrics: Arc<Metrics>,
+}
+
+/// What came back from one attempt.
+struct Answer {
+    status: u16,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl HttpCore {
+    pub(crate) fn new(client: reqwest::Client, config: Arc<ZoomConfig>, metrics: Arc<Metrics>) -> Self {
+        Self {
+            client,
+            config,
+            metrics,
+        }
+    }
+
+    /// The metrics this pipeline records.
+    pub fn metrics(&self) -> &Arc<Metrics> {
+        &self.metrics
+    }
+
+    /// Send `req` for `key`, retrying as the policy says, and decode a JSON answer.
+    pub(crate) async fn json<T: DeserializeOwned>(
+        &self,
+        tokens: &TokenManager,
+        key: &TokenKey,
+        req: &ApiRequest,
+    ) -> Result<T> {
+        self.execute(tokens, key, req, |body| serde_json::from_slice::<T>(body).map_err(|e| e.to_string()))
+            .await
+    }
+
+    /// Send `req` for `key` when no body is expected (204).
+    pub(crate) async fn empty(&self, tokens: &TokenManager, key: &TokenKey, req: &ApiRequest) -> Result<()> {
+        self.execute(tokens, key, req, |_| Ok(())).await
+    }
+
+    /// The retry loop.
+    pub(crate) async fn execute<T>(
+        &self,
+        tokens: &TokenManager,
+        key: &TokenKey,
+        req: &ApiRequest,
+        decode: impl Fn(&[u8]) -> std::result::Result<T, String>,
+    ) -> Result<T> {
+        let span = tracing::info_span!(
+            "zoom.request",
+            method = %req.method,
+            path = req.template,
+            status = tracing::field::Empty,
+            attempt = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+        );
+        async {
+            let policy = self.config.retry_policy();
+            let url = self.config.endpoint(self.config.api_base_url(), &req.path);
+            let mut refreshed = false;
+            let mut attempt: u32 = 0;
+            let started = Instant::now();
+            loop {
+                attempt += 1;
+                let token = tokens.access_token(key).await?;
+                let sent_at = Instant::now();
+                let mut builder = self
+                    .client
+                    .request(req.method.clone(), url.clone())
+                    .bearer_auth(token.expose_secret())
+                    .query(&req.query);
+                if let Some(body) = &req.body {
+                    builder = builder
+                        .header(reqwest::header::CONTENT_TYPE, "application/json")
+                        .body(body.clone());
+                }
+                let result = match builder.send().await {
+                    Ok(resp) => {
+                        let status = resp.status().as_u16();
+                        let headers = resp.headers().clone();
+                        resp.bytes().await.map(|body| Answer { status, headers, body })
+                    }
+                    Err(e) => Err(e),
+                };
+                let latency = sent_at.elapsed();
+                let (outcome, value): (Outcome, Result<T>) = match result {
+                    Err(e) => {
+                        let outcome = if e.is_connect() {
+                            Outcome::ConnectFailed
+                        } else {
+                            Outcome::Interrupted
+                        };
+                        let maybe_sent = outcome == Outcome::Interrupted;
+                        let err = if e.is_timeout() {
+                            Error::Timeout {
+                                after: self.config.request_timeout(),
+                                maybe_sent,
+                            }
+                        } else {
+                            Error::Transport {
+                                message: describe(&e),
+                                maybe_sent,
+                            }
+                        };
+                        (outcome, Err(err))
+                    }
+                    Ok(answer) => classify(answer, &decode),
+                };
+                let span = tracing::Span::current();
+                span.record("attempt", attempt);
+                span.record("latency_ms", latency.as_secs_f64() * 1000.0);
+                if let Some(status) = value.as_ref().err().and_then(Error::status).or(
+                    (outcome == Outcome::Success).then_some(200),
+                ) {
+                    span.record("status", status);
+                }
+                self.metrics.record_attempt(req.template, &outcome, latency);
+                let decision = policy.decide(attempt, req.idempotency, outcome, refreshed, rand::random::<f64>());
+                tracing::debug!(?outcome, ?decision, attempt, "zoom.attempt");
+                match decision {
+                    Decision::Stop => {
+                        self.metrics.record_call(req.template, value.as_ref().err(), started.elapsed());
+                        return value;
+                    }
+                    Decision::RefreshAndRetry => {
+                        refreshed = true;
+                        tokens.refresh_rejected(key, &token).await?;
+                    }
+                    Decision::RetryAfter(delay) => {
+                        self.metrics.record_retry();
+                        tokio::time::sleep(delay).await;
+                    }
+                }
+            }
+        }
+        .instrument(span)
+        .await
+    }
+}
+
+fn header<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    h.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// `Retry-After` as seconds, an RFC 3339 instant (Zoom's daily limit) or an HTTP date.
+pub(crate) fn parse_retry_after(v: &str, now: chrono::DateTime<chrono::Utc>) -> Option<Duration> {
+    let v = v.trim();
+    if let Ok(secs) = v.parse::<f64>() {
+        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs));
+    }
+    let at = chrono::DateTime::parse_from_rfc3339(v)
+        .or_else(|_| chrono::DateTime::parse_from_rfc2822(v))
+        .ok()?;
+    Some((at.with_timezone(&chrono::Utc) - now).to_std().unwrap_or(Duration::ZERO))
+}
+
+/// Zoom's error body: `{"code": .., "message": .., "errors": [..]}`.
+#[derive(serde::Deserialize)]
+struct ErrorBody {
+    code: Option<i64>,
+    message: Option<String>,
+    #[serde(default)]
+    errors: Vec<FieldError>,
+}
+
+fn api_error(status: u16, headers: &HeaderMap, body: &[u8]) -> ApiError {
+    let parsed: Option<ErrorBody> = serde_json::from_slice(body).ok();
+    let reason = reqwest::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("error")
+        .to_string();
+    ApiError {
+        status,
+        code: parsed.as_ref().and_then(|p| p.code),
+        message: parsed
+            .as_ref()
+            .and_then(|p| p.message.clone())
+            .unwrap_or(reason),
+        tracking_id: header(headers, "x-zm-trackingid").map(str::to_string),
+        errors: parsed.map(|p| p.errors).unwrap_or_default(),
+    }
+}
+
+/// Turn an answer into an outcome for the policy and a value or error for the caller.
+fn classify<T>(
+    a: Answer,
+    decode: &impl Fn(&[u8]) -> std::result::Result<T, String>,
+) -> (Outcome, Result<T>) {
+    if (200..300).contains(&a.status) {
+        return match decode(&a.body) {
+            Ok(v) => (Outcome::Success, Ok(v)),
+            Err(message) => {
+                // Zoom sometimes answers 2xx with an error body ({"code": 200, "message":
+                // "No permission."}): that is an error, not a success.
+                let api = api_error(a.status, &a.headers, &a.body);
+                if api.code.is_some() && serde_json::from_slice::<ErrorBody>(&a.body).is_ok() {
+                    (Outcome::ClientError, Err(Error::PermissionDenied(api)))
+                } else {
+                    (
+                        Outcome::MalformedBody,
+                        Err(Error::Decode {
+                            status: a.status,
+                            message,
+                        }),
+                    )
+                }
+            }
+        };
+    }
+    let api = api_error(a.status, &a.headers, &a.body);
+    match a.status {
+        401 => {
+            let outcome = if api.code == Some(124) {
+                Outcome::TokenRejected
+            } else {
+                Outcome::ClientError
+            };
+            (outcome, Err(Error::Auth(api)))
+        }
+        429 => {
+            let limit_type = match header(&a.headers, "x-ratelimit-type") {
+                Some(t) if t.eq_ignore_ascii_case("QPS") => RateLimitType::PerSecond,
+                Some(t) if t.to_ascii_lowercase().contains("daily") => RateLimitType::Daily,
+                _ => RateLimitType::Unknown,
+            };
+            let retry_after = header(&a.headers, "retry-after")
+                .and_then(|v| parse_retry_after(v, chrono::Utc::now()));
+            let outcome = Outcome::RateLimited {
+                retry_after,
+                daily: limit_type == RateLimitType::Daily,
+            };
+            let err = Error::RateLimited {
+                retry_after,
+                category: header(&a.headers, "x-ratelimit-category").map(str::to_string),
+                limit_type,
+                api,
+            };
+            (outcome, Err(err))
+        }
+        403 => (Outcome::ClientError, Err(Error::PermissionDenied(api))),
+        400 if api.code == Some(200) => (Outcome::ClientError, Err(Error::PermissionDenied(api))),
+        404 => (Outcome::ClientError, Err(Error::NotFound(api))),
+        400 | 409 | 412 | 422 => (Outcome::ClientError, Err(Error::Validation(api))),
+        s if s >= 500 => (Outcome::ServerError, Err(Error::Api(api))),
+        _ => (Outcome::ClientError, Err(Error::Api(api))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_accepts_seconds_rfc3339_and_http_dates() {
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-25T23:59:00Z").unwrap().to_utc();
+        assert_eq!(parse_retry_after("2", now), Some(Duration::from_secs(2)));
+        assert_eq!(parse_retry_after("2026-11-26T00:00:00Z", now), Some(Duration::from_secs(60)));
+        assert_eq!(parse_retry_after("Thu, 26 Nov 2026 00:00:00 GMT", now), Some(Duration::from_secs(60)));
+        assert_eq!(parse_retry_after("soon", now), None);
+        assert_eq!(parse_retry_after("-1", now), None);
+    }
+
+    fn answer(status: u16, body: &str) -> Answer {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-zm-trackingid", "v=2.0;rid=abc".parse().unwrap());
+        Answer { status, headers, body: Bytes::from(body.to_string()) }
+    }
+
+    fn decode_obj(b: &[u8]) -> std::result::Result<serde_json::Map<String, serde_json::Value>, String> {
+        #[derive(serde::Deserialize)]
+        struct M { id: u64 }
+        serde_json::from_slice::<M>(b).map(|_| serde_json::Map::new()).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn http_400_with_code_200_is_permission_denied_not_success() {
+        let (o, r) = classify(answer(400, r#"{"code":200,"message":"No permission."}"#), &decode_obj);
+        assert_eq!(o, Outcome::ClientError);
+        let e = r.unwrap_err();
+        assert!(matches!(e, Error::PermissionDenied(ref a) if a.code == Some(200) && a.tracking_id.as_deref() == Some("v=2.0;rid=abc")), "{e:?}");
+    }
+
+    #[test]
+    fn http_200_with_an_error_body_is_an_error() {
+        let (_, r) = classify(answer(200, r#"{"code":200,"message":"You do not have the right permissions."}"#), &decode_obj);
+        assert!(matches!(r, Err(Error::PermissionDenied(_))));
+    }
+
+    #[test]
+    fn validation_keeps_zoom_code_message_and_field_errors() {
+        let body = r#"{"code":300,"message":"Validation Failed.","errors":[{"field":"type","message":"Invalid field."}]}"#;
+        let (_, r) = classify(answer(400, body), &decode_obj);
+        match r.unwrap_err() {
+            Error::Validation(a) => {
+                assert_eq!((a.status, a.code), (400, Some(300)));
+                assert_eq!(a.errors[0].field, "type");
+            }
+            e => panic!("{e:?}"),
+        }
+    }
+
+    #[test]
+    fn expired_token_401_code_124_asks_for_a_refresh() {
+        let (o, _) = classify(answer(401, r#"{"code":124,"message":"Access token is expired."}"#), &decode_obj);
+        assert_eq!(o, Outcome::TokenRejected);
+    }
+
+    #[test]
+    fn truncated_json_is_a_malformed_body() {
+        let (o, r) = classify(answer(200, r#"{"id": 81, "topic": "We"#), &decode_obj);
+        assert_eq!(o, Outcome::MalformedBody);
+        assert!(matches!(r, Err(Error::Decode { status: 200, .. })));
+    }
+
+    #[test]
+    fn path_segments_are_percent_encoded() {
+        assert_eq!(segment("a b/c+d=="), "a%20b%2Fc%2Bd%3D%3D");
+    }
+}

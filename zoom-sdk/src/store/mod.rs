@@ -1,0 +1,45 @@
+//! Token storage.
+//!
+//! A [`TokenStore`] keeps one [`StoredToken`] per [`TokenKey`]. Refreshing goes through
+//! [`TokenStore::lock`]: the lock is held by the store itself (in memory here; a row or advisory
+//! lock in a database), so that among all the processes sharing a store only one spends a given
+//! refresh token. Zoom rotates refresh tokens, so a second spender would fail and could cost the
+//! user their connection.
+
+mod memory;
+
+pub use memory::MemoryTokenStore;
+
+use crate::error::Result;
+use crate::token::{StoredToken, TokenKey};
+use async_trait::async_trait;
+use std::fmt;
+
+/// Where tokens live. Implementations must be safe to share between tasks and threads.
+#[async_trait]
+pub trait TokenStore: Send + Sync + fmt::Debug {
+    /// Read a grant.
+    async fn load(&self, key: &TokenKey) -> Result<Option<StoredToken>>;
+    /// Write a grant (insert or replace), atomically.
+    async fn save(&self, key: &TokenKey, token: &StoredToken) -> Result<()>;
+    /// Remove a grant; `true` if there was one.
+    async fn delete(&self, key: &TokenKey) -> Result<bool>;
+    /// Every key with a stored grant.
+    async fn keys(&self) -> Result<Vec<TokenKey>>;
+    /// Take the exclusive refresh lock for `key`. While it is held no other holder of the same
+    /// store (task, thread or process) can take it; reads and writes made through the lock see
+    /// the newest data.
+    async fn lock(&self, key: &TokenKey) -> Result<Box<dyn TokenLock + '_>>;
+}
+
+/// An exclusive hold on one key's grant, for the duration of a refresh.
+#[async_trait]
+pub trait TokenLock: Send {
+    /// Re-read the grant under the lock.
+    async fn load(&mut self) -> Result<Option<StoredToken>>;
+    /// Write the grant under the lock.
+    async fn save(&mut self, token: &StoredToken) -> Result<()>;
+    /// Release the lock, making the writes visible. Dropping the lock without calling this
+    /// releases it as well.
+    async fn release(self: Box<Self>) -> Result<()>;
+}
