@@ -231,8 +231,7 @@ impl OAuthClient {
         if code.is_empty() || code.len() > 2048 {
             return Err(Error::invalid("code", "the authorization code is empty or too long"));
         }
-        let status = AtomicU16::new(0);
-        let http = |req| send(&self.http, &status, req);
+        let http = Transport::new(&self.http);
         let result = self
             .inner
             .exchange_code(AuthorizationCode::new(code.to_string()))
@@ -241,21 +240,20 @@ impl OAuthClient {
             ))
             .request_async(&http)
             .await;
-        self.finish(result, status.load(Ordering::Relaxed))
+        self.finish(result, http.status())
     }
 
     /// Spend a refresh token for a new grant. Zoom rotates: the returned grant carries a new
     /// refresh token and the one passed in stops working.
     pub async fn refresh(&self, refresh_token: &SecretString) -> Result<TokenSet> {
-        let status = AtomicU16::new(0);
-        let http = |req| send(&self.http, &status, req);
+        let http = Transport::new(&self.http);
         let rt = RefreshToken::new(refresh_token.expose_secret().to_string());
         let result = self
             .inner
             .exchange_refresh_token(&rt)
             .request_async(&http)
             .await;
-        self.finish(result, status.load(Ordering::Relaxed))
+        self.finish(result, http.status())
     }
 
     fn finish(
@@ -367,10 +365,42 @@ fn token_set(r: &BasicTokenResponse) -> TokenSet {
     }
 }
 
-/// The HTTP client handed to `oauth2`: the SDK's pooled reqwest client, remembering the status.
+/// The HTTP client handed to `oauth2`: the SDK's pooled reqwest client, remembering the
+/// status. A named type rather than a closure, so the futures stay `Send`.
+struct Transport {
+    http: reqwest::Client,
+    status: Arc<AtomicU16>,
+}
+
+impl Transport {
+    fn new(http: &reqwest::Client) -> Self {
+        Self {
+            http: http.clone(),
+            status: Arc::new(AtomicU16::new(0)),
+        }
+    }
+
+    fn status(&self) -> u16 {
+        self.status.load(Ordering::Relaxed)
+    }
+}
+
+type SendFuture<'c> = std::pin::Pin<
+    Box<dyn std::future::Future<Output = std::result::Result<oauth2::HttpResponse, HttpFailure>> + Send + 'c>,
+>;
+
+impl<'c> oauth2::AsyncHttpClient<'c> for Transport {
+    type Error = HttpFailure;
+    type Future = SendFuture<'c>;
+
+    fn call(&'c self, request: oauth2::HttpRequest) -> Self::Future {
+        Box::pin(send(self.http.clone(), self.status.clone(), request))
+    }
+}
+
 async fn send(
-    http: &reqwest::Client,
-    status: &AtomicU16,
+    http: reqwest::Client,
+    status: Arc<AtomicU16>,
     req: oauth2::HttpRequest,
 ) -> std::result::Result<oauth2::HttpResponse, HttpFailure> {
     let (parts, body) = req.into_parts();

@@ -75,13 +75,21 @@ async fn reset_connection(kill: Option<ConnKill>) -> Response {
     }
 }
 
-/// The layer in front of every `/v2` route: counts, faults, authentication, rate limits.
+/// The layer in front of every `/v2` route: counts, faults, authentication, rate limits. Every
+/// answer, faulted ones included, carries an `x-zm-trackingid` as Zoom's do.
 pub(crate) async fn api_layer(
     State(shared): State<Arc<Shared>>,
     matched: MatchedPath,
-    mut req: Request,
+    req: Request,
     next: Next,
 ) -> Response {
+    let mut resp = guarded(shared.clone(), matched, req, next).await;
+    resp.headers_mut()
+        .insert("x-zm-trackingid", tracking_id(&shared));
+    resp
+}
+
+async fn guarded(shared: Arc<Shared>, matched: MatchedPath, mut req: Request, next: Next) -> Response {
     let route = format!(
         "{} {}",
         req.method(),
@@ -163,7 +171,7 @@ pub(crate) async fn api_layer(
             },
         }
     };
-    let mut resp = match admitted {
+    let resp = match admitted {
         Err(resp) => resp,
         Ok((caller, (limit, remaining))) => {
             req.extensions_mut().insert(caller);
@@ -179,8 +187,6 @@ pub(crate) async fn api_layer(
             resp
         }
     };
-    resp.headers_mut()
-        .insert("x-zm-trackingid", tracking_id(&shared));
     match fault {
         Fault::ResetAfter => reset_connection(kill).await,
         Fault::Malformed => {

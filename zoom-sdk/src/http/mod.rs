@@ -424,7 +424,10 @@ mod tests {
 
     fn decode_obj(b: &[u8]) -> std::result::Result<serde_json::Map<String, serde_json::Value>, String> {
         #[derive(serde::Deserialize)]
-        struct M { id: u64 }
+        struct M {
+            #[allow(dead_code)]
+            id: u64,
+        }
         serde_json::from_slice::<M>(b).map(|_| serde_json::Map::new()).map_err(|e| e.to_string())
     }
 

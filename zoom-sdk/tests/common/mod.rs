@@ -1,0 +1,77 @@
+//! Shared set-up for the integration tests: an emulator on loopback and a client wired to it.
+#![allow(dead_code)]
+
+use std::time::Duration;
+use zoom_emulator::{Emulator, EmulatorConfig, RateLimitConfig};
+use zoom_sdk::{PendingAuthorization, RetryPolicy, ZoomClient, ZoomConfig};
+
+pub const USER: &str = "app-user-1";
+
+/// An emulator without rate limits (tests that exercise limits switch them on).
+pub async fn emulator() -> Emulator {
+    let mut cfg = EmulatorConfig::default();
+    cfg.rate_limits = RateLimitConfig::unlimited();
+    Emulator::start(cfg).await.expect("emulator starts")
+}
+
+/// A configuration for `emu`, with short backoff delays so tests stay quick.
+pub fn config(emu: &Emulator) -> zoom_sdk::ZoomConfigBuilder {
+    let c = emu.config();
+    ZoomConfig::builder()
+        .client_id(c.client_id)
+        .client_secret(c.client_secret)
+        .redirect_uri(c.redirect_uris[0].clone())
+        .account_id(c.account_id)
+        .api_base_url(emu.api_base_url())
+        .oauth_base_url(emu.oauth_base_url())
+        .request_timeout(Duration::from_secs(5))
+        .retry_policy(RetryPolicy::default().with_delays(Duration::from_millis(5), Duration::from_millis(50)))
+}
+
+pub fn client(emu: &Emulator) -> ZoomClient {
+    ZoomClient::new(config(emu).build().expect("valid config")).expect("client builds")
+}
+
+/// Follow the authorization URL the way a browser would (the emulator approves at once) and
+/// return `code`, `state` and what the backend kept.
+pub async fn authorize(client: &ZoomClient) -> (String, String, PendingAuthorization) {
+    let req = client.authorization_url().expect("authorization url");
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let resp = http.get(req.url.clone()).send().await.expect("authorize");
+    assert_eq!(resp.status(), 302, "the emulator approves and redirects");
+    let location = resp.headers()["location"].to_str().unwrap().to_string();
+    let url = url::Url::parse(&location).unwrap();
+    let get = |k: &str| {
+        url.query_pairs()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_default()
+    };
+    (get("code"), get("state"), req.pending)
+}
+
+/// A client with `USER` connected through the whole OAuth flow.
+pub async fn connected(emu: &Emulator) -> ZoomClient {
+    let client = client(emu);
+    let (code, state, pending) = authorize(&client).await;
+    client
+        .complete_authorization(USER, &code, &state, &pending)
+        .await
+        .expect("authorization completes");
+    client
+}
+
+/// Mark the stored grant of `USER` as expired, as if an hour had passed.
+pub async fn expire_stored(client: &ZoomClient) {
+    let key = zoom_sdk::TokenKey::user(USER);
+    let mut t = client.store().load(&key).await.unwrap().unwrap();
+    t.expires_at = chrono::Utc::now() - chrono::Duration::seconds(10);
+    client.store().save(&key, &t).await.unwrap();
+}
+
+pub fn route(emu: &Emulator, route: &str) -> u64 {
+    emu.stats().api_requests_by_route.get(route).copied().unwrap_or(0)
+}
