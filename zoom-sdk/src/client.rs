@@ -66,7 +66,12 @@ impl ZoomClientBuilder {
         let store = self
             .store
             .unwrap_or_else(|| Arc::new(MemoryTokenStore::new()));
-        let tokens = TokenManager::new(oauth.clone(), store, config.refresh_margin(), metrics.clone());
+        let tokens = TokenManager::new(
+            oauth.clone(),
+            store,
+            config.refresh_margin(),
+            metrics.clone(),
+        );
         let http = HttpCore::new(http_client, config.clone(), metrics.clone());
         Ok(ZoomClient {
             inner: Arc::new(Inner {
@@ -136,7 +141,10 @@ impl ZoomClient {
                 "Server-to-Server OAuth needs the account id (ZOOM_ACCOUNT_ID)",
             )
         })?;
-        Ok(ZoomSession::new(self.clone(), TokenKey::Account(id.to_string())))
+        Ok(ZoomSession::new(
+            self.clone(),
+            TokenKey::Account(id.to_string()),
+        ))
     }
 
     /// Start user OAuth: the URL to send the user to, and what to keep until the callback.

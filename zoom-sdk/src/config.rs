@@ -85,7 +85,11 @@ impl ZoomConfig {
         b.api_base_url = get("ZOOM_API_BASE_URL");
         b.oauth_base_url = get("ZOOM_OAUTH_BASE_URL");
         if let Some(scopes) = get("ZOOM_SCOPES") {
-            b.scopes = scopes.split([' ', ',']).filter(|s| !s.is_empty()).map(String::from).collect();
+            b.scopes = scopes
+                .split([' ', ','])
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect();
         }
         b.env_names = true;
         b.build()
@@ -170,7 +174,10 @@ impl std::fmt::Debug for ZoomConfigBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ZoomConfigBuilder")
             .field("client_id", &self.client_id)
-            .field("client_secret", &self.client_secret.as_ref().map(|_| "[REDACTED]"))
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "[REDACTED]"),
+            )
             .field("redirect_uri", &self.redirect_uri)
             .field("account_id", &self.account_id)
             .finish_non_exhaustive()
@@ -252,18 +259,34 @@ impl ZoomConfigBuilder {
         let client_id = self.client_id.clone().unwrap_or_default();
         let id_name = self.name("ZOOM_CLIENT_ID", "client_id");
         if client_id.trim().is_empty() {
-            return Err(Error::config(id_name, "is missing: copy the Client ID from your app's page on the Zoom App Marketplace"));
+            return Err(Error::config(
+                id_name,
+                "is missing: copy the Client ID from your app's page on the Zoom App Marketplace",
+            ));
         }
-        if client_id.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(Error::config(id_name, "contains whitespace: copy it again without spaces or line breaks"));
+        if client_id
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control())
+        {
+            return Err(Error::config(
+                id_name,
+                "contains whitespace: copy it again without spaces or line breaks",
+            ));
         }
         let secret_name = self.name("ZOOM_CLIENT_SECRET", "client_secret");
         let secret = match &self.client_secret {
             Some(s) if !s.expose_secret().trim().is_empty() => s.clone(),
             _ => return Err(Error::config(secret_name, "is missing: copy the Client Secret from your app's page on the Zoom App Marketplace")),
         };
-        if secret.expose_secret().chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(Error::config(secret_name, "contains whitespace: copy it again without spaces or line breaks"));
+        if secret
+            .expose_secret()
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control())
+        {
+            return Err(Error::config(
+                secret_name,
+                "contains whitespace: copy it again without spaces or line breaks",
+            ));
         }
         let redirect_uri = match &self.redirect_uri {
             None => None,
@@ -274,14 +297,20 @@ impl ZoomConfigBuilder {
                 })?;
                 check_scheme(&url, &name)?;
                 if url.fragment().is_some() {
-                    return Err(Error::config(name, "must not contain a #fragment (OAuth forbids it)"));
+                    return Err(Error::config(
+                        name,
+                        "must not contain a #fragment (OAuth forbids it)",
+                    ));
                 }
                 Some(url)
             }
         };
         if let Some(a) = &self.account_id {
             if a.trim().is_empty() || a.chars().any(char::is_whitespace) {
-                return Err(Error::config(self.name("ZOOM_ACCOUNT_ID", "account_id"), "must be the Account ID from your Server-to-Server OAuth app, without spaces"));
+                return Err(Error::config(
+                    self.name("ZOOM_ACCOUNT_ID", "account_id"),
+                    "must be the Account ID from your Server-to-Server OAuth app, without spaces",
+                ));
             }
         }
         let base = |v: &Option<String>, default: &str, env, method| -> Result<Url> {
@@ -296,11 +325,24 @@ impl ZoomConfigBuilder {
             }
             Ok(url)
         };
-        let api_base_url = base(&self.api_base_url, DEFAULT_API_BASE_URL, "ZOOM_API_BASE_URL", "api_base_url")?;
-        let oauth_base_url = base(&self.oauth_base_url, DEFAULT_OAUTH_BASE_URL, "ZOOM_OAUTH_BASE_URL", "oauth_base_url")?;
+        let api_base_url = base(
+            &self.api_base_url,
+            DEFAULT_API_BASE_URL,
+            "ZOOM_API_BASE_URL",
+            "api_base_url",
+        )?;
+        let oauth_base_url = base(
+            &self.oauth_base_url,
+            DEFAULT_OAUTH_BASE_URL,
+            "ZOOM_OAUTH_BASE_URL",
+            "oauth_base_url",
+        )?;
         let request_timeout = self.request_timeout.unwrap_or(Duration::from_secs(30));
         if request_timeout.is_zero() {
-            return Err(Error::config("request_timeout", "must be greater than zero"));
+            return Err(Error::config(
+                "request_timeout",
+                "must be greater than zero",
+            ));
         }
         Ok(ZoomConfig {
             client_id,
@@ -326,8 +368,14 @@ fn check_scheme(url: &Url, name: &str) -> Result<()> {
     match url.scheme() {
         "https" => Ok(()),
         "http" if is_loopback(url) => Ok(()),
-        "http" => Err(Error::config(name, format!("{url} uses http: Zoom requires https outside localhost"))),
-        other => Err(Error::config(name, format!("scheme {other:?} is not supported: use https"))),
+        "http" => Err(Error::config(
+            name,
+            format!("{url} uses http: Zoom requires https outside localhost"),
+        )),
+        other => Err(Error::config(
+            name,
+            format!("scheme {other:?} is not supported: use https"),
+        )),
     }
 }
 
@@ -347,7 +395,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let m: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let m: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         move |k| m.get(k).cloned()
     }
 
@@ -365,15 +416,24 @@ mod tests {
         assert_eq!(c.client_id(), "id1");
         assert_eq!(c.account_id(), Some("acc1"));
         assert_eq!(c.api_base_url().as_str(), "http://127.0.0.1:9/v2");
-        assert_eq!(c.endpoint(c.api_base_url(), "/users/me").as_str(), "http://127.0.0.1:9/v2/users/me");
-        assert_eq!(c.endpoint(c.oauth_base_url(), "/oauth/token").as_str(), "http://localhost:9/oauth/token");
+        assert_eq!(
+            c.endpoint(c.api_base_url(), "/users/me").as_str(),
+            "http://127.0.0.1:9/v2/users/me"
+        );
+        assert_eq!(
+            c.endpoint(c.oauth_base_url(), "/oauth/token").as_str(),
+            "http://localhost:9/oauth/token"
+        );
     }
 
     #[test]
     fn missing_client_id_names_the_variable_and_the_fix() {
         let e = ZoomConfig::from_lookup(env(&[("ZOOM_CLIENT_SECRET", "x")])).unwrap_err();
         let msg = e.to_string();
-        assert!(msg.contains("ZOOM_CLIENT_ID") && msg.contains("Marketplace"), "{msg}");
+        assert!(
+            msg.contains("ZOOM_CLIENT_ID") && msg.contains("Marketplace"),
+            "{msg}"
+        );
     }
 
     #[test]
@@ -401,13 +461,26 @@ mod tests {
 
     #[test]
     fn relative_redirect_and_whitespace_id_are_refused() {
-        assert!(ZoomConfig::builder().client_id("a").client_secret("b").redirect_uri("/cb").build().is_err());
-        assert!(ZoomConfig::builder().client_id("a b").client_secret("b").build().is_err());
+        assert!(ZoomConfig::builder()
+            .client_id("a")
+            .client_secret("b")
+            .redirect_uri("/cb")
+            .build()
+            .is_err());
+        assert!(ZoomConfig::builder()
+            .client_id("a b")
+            .client_secret("b")
+            .build()
+            .is_err());
     }
 
     #[test]
     fn json_form_redacts_the_secret() {
-        let c = ZoomConfig::builder().client_id("a").client_secret("topsecret").build().unwrap();
+        let c = ZoomConfig::builder()
+            .client_id("a")
+            .client_secret("topsecret")
+            .build()
+            .unwrap();
         let j = serde_json::to_string(&c).unwrap();
         assert!(!j.contains("topsecret") && j.contains("[REDACTED]"), "{j}");
     }

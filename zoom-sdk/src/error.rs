@@ -113,10 +113,10 @@ pub enum Error {
     },
     /// Zoom refused the access token (HTTP 401) even after one refresh.
     #[error("authentication failed: {0}")]
-    Auth(ApiError),
+    Auth(Box<ApiError>),
     /// Zoom says the caller may not do this (HTTP 403, or HTTP 400 with code 200 "No permission").
     #[error("permission denied: {0}")]
-    PermissionDenied(ApiError),
+    PermissionDenied(Box<ApiError>),
     /// Rate limited (HTTP 429) and the wait was longer than the SDK may wait on its own.
     #[error("rate limited ({limit_type:?}, category {}){}: {api}", category.as_deref().unwrap_or("unknown"), retry_after.map(|d| format!(", retry after {}s", d.as_secs())).unwrap_or_default())]
     RateLimited {
@@ -127,18 +127,18 @@ pub enum Error {
         /// `X-RateLimit-Type`.
         limit_type: RateLimitType,
         /// The error answer itself.
-        api: ApiError,
+        api: Box<ApiError>,
     },
     /// The resource does not exist (HTTP 404).
     #[error("not found: {0}")]
-    NotFound(ApiError),
+    NotFound(Box<ApiError>),
     /// Zoom rejected the request's content (HTTP 400 with code 300 and the field errors, or
     /// another 4xx naming what is wrong).
     #[error("validation failed: {0}")]
-    Validation(ApiError),
+    Validation(Box<ApiError>),
     /// Any other error answer (5xx after retries, unexpected 4xx).
     #[error("Zoom API error: {0}")]
-    Api(ApiError),
+    Api(Box<ApiError>),
     /// The network failed (DNS, connect, TLS, reset).
     #[error("transport error{}: {message}", if *maybe_sent { " (the request may have reached Zoom)" } else { "" })]
     Transport {
@@ -284,8 +284,8 @@ impl Error {
             | Self::PermissionDenied(a)
             | Self::NotFound(a)
             | Self::Validation(a)
-            | Self::Api(a) => Some(a),
-            Self::RateLimited { api, .. } => Some(api),
+            | Self::Api(a) => Some(a.as_ref()),
+            Self::RateLimited { api, .. } => Some(api.as_ref()),
             _ => None,
         }
     }
@@ -383,7 +383,7 @@ mod tests {
 
     #[test]
     fn error_serialises_with_kind_status_code_and_tracking_id() {
-        let e = Error::NotFound(api(404, 3001));
+        let e = Error::NotFound(Box::new(api(404, 3001)));
         let v = serde_json::to_value(&e).unwrap();
         assert_eq!(v["kind"], "not_found");
         assert_eq!(v["status"], 404);
@@ -398,7 +398,7 @@ mod tests {
             retry_after: Some(Duration::from_secs(2)),
             category: Some("Light".into()),
             limit_type: RateLimitType::PerSecond,
-            api: api(429, 429),
+            api: Box::new(api(429, 429)),
         };
         assert!(e.is_retryable() && e.is_rate_limited());
         assert_eq!(e.retry_after(), Some(Duration::from_secs(2)));

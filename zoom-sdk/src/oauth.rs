@@ -229,7 +229,10 @@ impl OAuthClient {
         pending: &PendingAuthorization,
     ) -> Result<TokenSet> {
         if code.is_empty() || code.len() > 2048 {
-            return Err(Error::invalid("code", "the authorization code is empty or too long"));
+            return Err(Error::invalid(
+                "code",
+                "the authorization code is empty or too long",
+            ));
         }
         let http = Transport::new(&self.http);
         let result = self
@@ -297,12 +300,19 @@ impl OAuthClient {
         let (status, body) = self
             .post_form(
                 "/oauth/token",
-                &[("grant_type", "account_credentials"), ("account_id", account)],
+                &[
+                    ("grant_type", "account_credentials"),
+                    ("account_id", account),
+                ],
             )
             .await?;
         let r: BasicTokenResponse = serde_json::from_slice(&body).map_err(|e| Error::Decode {
             status,
-            message: format!("token endpoint answer: line {} column {}", e.line(), e.column()),
+            message: format!(
+                "token endpoint answer: line {} column {}",
+                e.line(),
+                e.column()
+            ),
         })?;
         Ok(token_set(&r))
     }
@@ -386,7 +396,11 @@ impl Transport {
 }
 
 type SendFuture<'c> = std::pin::Pin<
-    Box<dyn std::future::Future<Output = std::result::Result<oauth2::HttpResponse, HttpFailure>> + Send + 'c>,
+    Box<
+        dyn std::future::Future<Output = std::result::Result<oauth2::HttpResponse, HttpFailure>>
+            + Send
+            + 'c,
+    >,
 >;
 
 impl<'c> oauth2::AsyncHttpClient<'c> for Transport {

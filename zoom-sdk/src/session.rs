@@ -49,10 +49,16 @@ impl ZoomSession {
     }
 
     pub(crate) async fn json<T: DeserializeOwned>(&self, req: &ApiRequest) -> Result<T> {
-        self.client.http().json(self.client.tokens(), &self.key, req).await
+        self.client
+            .http()
+            .json(self.client.tokens(), &self.key, req)
+            .await
     }
 
     pub(crate) async fn empty(&self, req: &ApiRequest) -> Result<()> {
-        self.client.http().empty(self.client.tokens(), &self.key, req).await
+        self.client
+            .http()
+            .empty(self.client.tokens(), &self.key, req)
+            .await
     }
 }

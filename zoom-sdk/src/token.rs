@@ -218,6 +218,9 @@ mod tests {
     #[test]
     fn key_display_and_json() {
         assert_eq!(TokenKey::user("42").to_string(), "user:42");
-        assert_eq!(serde_json::to_string(&TokenKey::account("A")).unwrap(), r#"{"kind":"account","id":"A"}"#);
+        assert_eq!(
+            serde_json::to_string(&TokenKey::account("A")).unwrap(),
+            r#"{"kind":"account","id":"A"}"#
+        );
     }
 }

@@ -102,7 +102,11 @@ impl TokenManager {
         map.entry(key.clone()).or_default().clone()
     }
 
-    async fn refresh(&self, key: &TokenKey, rejected: Option<&SecretString>) -> Result<SecretString> {
+    async fn refresh(
+        &self,
+        key: &TokenKey,
+        rejected: Option<&SecretString>,
+    ) -> Result<SecretString> {
         let local = self.local_lock(key);
         let _local = local.lock().await;
         let mut lock = self.store.lock(key).await?;
@@ -158,9 +162,9 @@ impl TokenManager {
                 tracing::info!(key = %key, "zoom.token: refreshed");
                 Ok(token.access_token)
             }
-            Err(Error::OAuth { error, description, .. })
-                if error == "invalid_grant" && matches!(key, TokenKey::User(_)) =>
-            {
+            Err(Error::OAuth {
+                error, description, ..
+            }) if error == "invalid_grant" && matches!(key, TokenKey::User(_)) => {
                 if let Some(mut t) = current {
                     t.status = TokenStatus::ReauthorizationRequired;
                     t.updated_at = Utc::now();

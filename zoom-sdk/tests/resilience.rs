@@ -20,7 +20,10 @@ async fn get_is_retried_on_5xx_until_it_succeeds() {
     let emu = emulator().await;
     let client = connected(&emu).await;
     emu.reset_stats();
-    emu.set_faults(FaultConfig { fail_next: 2, ..Default::default() });
+    emu.set_faults(FaultConfig {
+        fail_next: 2,
+        ..Default::default()
+    });
     client.user(USER).users().me().await.unwrap();
     assert_eq!(route(&emu, GET_USER), 3);
     assert_eq!(client.metrics().retries, 2);
@@ -31,9 +34,15 @@ async fn get_gives_up_after_the_policy_s_retries_with_the_5xx_error() {
     let emu = emulator().await;
     let client = connected(&emu).await;
     emu.reset_stats();
-    emu.set_faults(FaultConfig { fail_next: 10, ..Default::default() });
+    emu.set_faults(FaultConfig {
+        fail_next: 10,
+        ..Default::default()
+    });
     let err = client.user(USER).users().me().await.unwrap_err();
-    assert!(matches!(err, Error::Api(ref a) if a.status == 503 && a.tracking_id.is_some()), "{err:?}");
+    assert!(
+        matches!(err, Error::Api(ref a) if a.status == 503 && a.tracking_id.is_some()),
+        "{err:?}"
+    );
     assert_eq!(route(&emu, GET_USER), 4, "1 attempt + 3 retries");
 }
 
@@ -56,9 +65,26 @@ async fn create_meeting_whose_connection_reset_after_processing_is_not_sent_twic
         .create("me", &CreateMeeting::scheduled("Reset me", tomorrow(), 30))
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::Transport { maybe_sent: true, .. }), "{err:?}");
-    assert_eq!(route(&emu, CREATE), 1, "the POST reached Zoom once and was not resent");
-    assert_eq!(emu.meeting_count(&host), before + 1, "Zoom did create it: exactly one meeting");
+    assert!(
+        matches!(
+            err,
+            Error::Transport {
+                maybe_sent: true,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(
+        route(&emu, CREATE),
+        1,
+        "the POST reached Zoom once and was not resent"
+    );
+    assert_eq!(
+        emu.meeting_count(&host),
+        before + 1,
+        "Zoom did create it: exactly one meeting"
+    );
 }
 
 #[tokio::test]
@@ -66,14 +92,21 @@ async fn create_meeting_on_503_is_not_retried() {
     let emu = emulator().await;
     let client = connected(&emu).await;
     emu.reset_stats();
-    emu.set_faults(FaultConfig { fail_next: 1, only_route: Some(CREATE.into()), ..Default::default() });
+    emu.set_faults(FaultConfig {
+        fail_next: 1,
+        only_route: Some(CREATE.into()),
+        ..Default::default()
+    });
     let err = client
         .user(USER)
         .meetings()
         .create("me", &CreateMeeting::instant("x"))
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::Api(ref a) if a.status == 503), "{err:?}");
+    assert!(
+        matches!(err, Error::Api(ref a) if a.status == 503),
+        "{err:?}"
+    );
     assert_eq!(route(&emu, CREATE), 1);
 }
 
@@ -82,7 +115,10 @@ async fn get_whose_connection_reset_is_retried() {
     let emu = emulator().await;
     let client = connected(&emu).await;
     emu.reset_stats();
-    emu.set_faults(FaultConfig { reset_next: 1, ..Default::default() });
+    emu.set_faults(FaultConfig {
+        reset_next: 1,
+        ..Default::default()
+    });
     client.user(USER).users().me().await.unwrap();
     assert_eq!(route(&emu, GET_USER), 2);
 }
@@ -92,10 +128,18 @@ async fn a_429_waits_for_retry_after_then_succeeds() {
     let emu = emulator().await;
     let client = connected(&emu).await;
     emu.reset_stats();
-    emu.set_faults(FaultConfig { rate_limit_next: 1, retry_after_secs: 1, ..Default::default() });
+    emu.set_faults(FaultConfig {
+        rate_limit_next: 1,
+        retry_after_secs: 1,
+        ..Default::default()
+    });
     let started = Instant::now();
     client.user(USER).users().me().await.unwrap();
-    assert!(started.elapsed() >= Duration::from_secs(1), "waited {:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "waited {:?}",
+        started.elapsed()
+    );
     assert_eq!(route(&emu, GET_USER), 2);
     assert_eq!(client.metrics().rate_limited, 1);
 }
@@ -105,8 +149,18 @@ async fn a_create_meeting_429_is_retried_because_zoom_did_not_act() {
     let emu = emulator().await;
     let client = connected(&emu).await;
     emu.reset_stats();
-    emu.set_faults(FaultConfig { rate_limit_next: 1, retry_after_secs: 1, only_route: Some(CREATE.into()), ..Default::default() });
-    client.user(USER).meetings().create("me", &CreateMeeting::instant("x")).await.unwrap();
+    emu.set_faults(FaultConfig {
+        rate_limit_next: 1,
+        retry_after_secs: 1,
+        only_route: Some(CREATE.into()),
+        ..Default::default()
+    });
+    client
+        .user(USER)
+        .meetings()
+        .create("me", &CreateMeeting::instant("x"))
+        .await
+        .unwrap();
     assert_eq!(route(&emu, CREATE), 2);
 }
 
@@ -115,14 +169,25 @@ async fn a_daily_limit_429_is_returned_with_its_reset_not_retried() {
     let emu = emulator().await;
     let client = connected(&emu).await;
     emu.reset_stats();
-    emu.set_faults(FaultConfig { daily_limit_next: 1, ..Default::default() });
+    emu.set_faults(FaultConfig {
+        daily_limit_next: 1,
+        ..Default::default()
+    });
     let err = client.user(USER).users().me().await.unwrap_err();
     match &err {
-        Error::RateLimited { retry_after, limit_type, category, .. } => {
+        Error::RateLimited {
+            retry_after,
+            limit_type,
+            category,
+            ..
+        } => {
             assert_eq!(*limit_type, RateLimitType::Daily);
             assert_eq!(category.as_deref(), Some("Light"));
             let wait = retry_after.expect("reset time parsed");
-            assert!(wait <= Duration::from_secs(2 * 86_400) && wait > Duration::ZERO, "{wait:?}");
+            assert!(
+                wait <= Duration::from_secs(2 * 86_400) && wait > Duration::ZERO,
+                "{wait:?}"
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -134,12 +199,24 @@ async fn malformed_json_is_retried_for_get_and_reported_for_post() {
     let emu = emulator().await;
     let client = connected(&emu).await;
     emu.reset_stats();
-    emu.set_faults(FaultConfig { malformed_next: 1, ..Default::default() });
+    emu.set_faults(FaultConfig {
+        malformed_next: 1,
+        ..Default::default()
+    });
     client.user(USER).users().me().await.unwrap();
     assert_eq!(route(&emu, GET_USER), 2);
 
-    emu.set_faults(FaultConfig { malformed_next: 1, only_route: Some(CREATE.into()), ..Default::default() });
-    let err = client.user(USER).meetings().create("me", &CreateMeeting::instant("x")).await.unwrap_err();
+    emu.set_faults(FaultConfig {
+        malformed_next: 1,
+        only_route: Some(CREATE.into()),
+        ..Default::default()
+    });
+    let err = client
+        .user(USER)
+        .meetings()
+        .create("me", &CreateMeeting::instant("x"))
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Decode { status: 200, .. }), "{err:?}");
     assert_eq!(route(&emu, CREATE), 1);
 }
@@ -159,24 +236,56 @@ async fn an_expired_token_is_refreshed_once_and_the_call_retried_transparently()
 #[tokio::test]
 async fn connection_refused_is_a_transport_error_that_reached_nobody() {
     let emu = emulator().await;
-    let cfg = config(&emu).api_base_url("http://127.0.0.1:1/v2").build().unwrap();
+    let cfg = config(&emu)
+        .api_base_url("http://127.0.0.1:1/v2")
+        .build()
+        .unwrap();
     let client = zoom_sdk::ZoomClient::new(cfg).unwrap();
     let err = client.account().unwrap().users().me().await.unwrap_err();
-    assert!(matches!(err, Error::Transport { maybe_sent: false, .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::Transport {
+                maybe_sent: false,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     assert_eq!(client.metrics().attempts, 4);
 }
 
 #[tokio::test]
 async fn a_slow_create_times_out_and_is_not_resent() {
     let emu = emulator().await;
-    let cfg = config(&emu).request_timeout(Duration::from_millis(300)).build().unwrap();
+    let cfg = config(&emu)
+        .request_timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
     let client = zoom_sdk::ZoomClient::new(cfg).unwrap();
     let account = client.account().unwrap();
     account.users().me().await.unwrap();
     emu.reset_stats();
-    emu.set_faults(FaultConfig { latency_ms: 1000, only_route: Some(CREATE.into()), ..Default::default() });
-    let err = account.meetings().create("me", &CreateMeeting::instant("slow")).await.unwrap_err();
-    assert!(matches!(err, Error::Timeout { maybe_sent: true, .. }), "{err:?}");
+    emu.set_faults(FaultConfig {
+        latency_ms: 1000,
+        only_route: Some(CREATE.into()),
+        ..Default::default()
+    });
+    let err = account
+        .meetings()
+        .create("me", &CreateMeeting::instant("slow"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Timeout {
+                maybe_sent: true,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     assert_eq!(route(&emu, CREATE), 1);
 }
 
@@ -184,7 +293,12 @@ async fn a_slow_create_times_out_and_is_not_resent() {
 async fn zoom_errors_keep_status_code_message_and_tracking_id() {
     let emu = emulator().await;
     let client = connected(&emu).await;
-    let err = client.user(USER).meetings().get(12345678901).await.unwrap_err();
+    let err = client
+        .user(USER)
+        .meetings()
+        .get(12345678901)
+        .await
+        .unwrap_err();
     match err {
         Error::NotFound(a) => {
             assert_eq!((a.status, a.code), (404, Some(3001)));
@@ -194,8 +308,16 @@ async fn zoom_errors_keep_status_code_message_and_tracking_id() {
         other => panic!("{other:?}"),
     }
     let bad_page = zoom_sdk::api::ListMeetings::new().next_page_token("not-a-token");
-    let err = client.user(USER).meetings().list("me", &bad_page).await.unwrap_err();
-    assert!(matches!(err, Error::Validation(ref a) if a.code == Some(300)), "{err:?}");
+    let err = client
+        .user(USER)
+        .meetings()
+        .list("me", &bad_page)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Validation(ref a) if a.code == Some(300)),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -205,11 +327,20 @@ async fn meetings_crud_round_trip() {
     let session = client.user(USER);
     let meetings = session.meetings();
     let created = meetings
-        .create("me", &CreateMeeting::scheduled("Quarterly review", tomorrow(), 45).agenda("numbers"))
+        .create(
+            "me",
+            &CreateMeeting::scheduled("Quarterly review", tomorrow(), 45).agenda("numbers"),
+        )
         .await
         .unwrap();
     assert!(created.join_url.is_some());
-    meetings.update(created.id, &UpdateMeeting::new().topic("Renamed").duration(60)).await.unwrap();
+    meetings
+        .update(
+            created.id,
+            &UpdateMeeting::new().topic("Renamed").duration(60),
+        )
+        .await
+        .unwrap();
     let got = meetings.get(created.id).await.unwrap();
     assert_eq!((got.topic.as_str(), got.duration), ("Renamed", Some(60)));
     assert_eq!(got.agenda.as_deref(), Some("numbers"));
@@ -224,6 +355,12 @@ async fn meetings_crud_round_trip() {
         }
     }
     assert_eq!(seen, emu.meeting_count(&emu.users()[0].id));
-    meetings.delete(created.id, &Default::default()).await.unwrap();
-    assert!(matches!(meetings.get(created.id).await, Err(Error::NotFound(_))));
+    meetings
+        .delete(created.id, &Default::default())
+        .await
+        .unwrap();
+    assert!(matches!(
+        meetings.get(created.id).await,
+        Err(Error::NotFound(_))
+    ));
 }

@@ -89,7 +89,12 @@ pub(crate) async fn api_layer(
     resp
 }
 
-async fn guarded(shared: Arc<Shared>, matched: MatchedPath, mut req: Request, next: Next) -> Response {
+async fn guarded(
+    shared: Arc<Shared>,
+    matched: MatchedPath,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let route = format!(
         "{} {}",
         req.method(),
@@ -114,7 +119,11 @@ async fn guarded(shared: Arc<Shared>, matched: MatchedPath, mut req: Request, ne
             Fault::RateLimited | Fault::DailyLimited => st.stats.rate_limited += 1,
             Fault::None => {}
         }
-        (fault, st.faults.latency_ms, st.faults.retry_after_secs.max(1))
+        (
+            fault,
+            st.faults.latency_ms,
+            st.faults.retry_after_secs.max(1),
+        )
     };
     if latency > 0 {
         tokio::time::sleep(Duration::from_millis(latency)).await;
@@ -130,12 +139,7 @@ async fn guarded(shared: Arc<Shared>, matched: MatchedPath, mut req: Request, ne
             return ZoomError::new(code, code as i64, message).into_response();
         }
         Fault::RateLimited => {
-            let limit = shared
-                .lock()
-                .limiter
-                .config()
-                .limit_for(category)
-                .0;
+            let limit = shared.lock().limiter.config().limit_for(category).0;
             return too_many(category, limit, retry_after.to_string(), false);
         }
         Fault::DailyLimited => {
@@ -152,7 +156,10 @@ async fn guarded(shared: Arc<Shared>, matched: MatchedPath, mut req: Request, ne
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
         .map(str::to_string);
     let admitted = {
         let mut st = shared.lock();
@@ -330,14 +337,18 @@ fn validate_meeting(body: &Map<String, Value>, create: bool) -> Result<(), ZoomE
         }
     }
     if let Some(s) = body.get("start_time") {
-        let valid = s
-            .as_str()
-            .is_some_and(|s| chrono::DateTime::parse_from_rfc3339(s).is_ok() || chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S").is_ok());
+        let valid = s.as_str().is_some_and(|s| {
+            chrono::DateTime::parse_from_rfc3339(s).is_ok()
+                || chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S").is_ok()
+        });
         if !valid {
             return Err(ZoomError::validation("start_time", "Invalid field."));
         }
     }
-    if create && body.get("type").and_then(Value::as_i64) == Some(8) && body.get("recurrence").is_none() {
+    if create
+        && body.get("type").and_then(Value::as_i64) == Some(8)
+        && body.get("recurrence").is_none()
+    {
         return Err(ZoomError::new(
             400,
             300,
@@ -365,11 +376,7 @@ pub(crate) async fn meetings_create(
     ok(StatusCode::CREATED, Value::Object(m))
 }
 
-fn find_meeting(
-    st: &crate::state::State,
-    caller: &Caller,
-    raw: &str,
-) -> Result<u64, ZoomError> {
+fn find_meeting(st: &crate::state::State, caller: &Caller, raw: &str) -> Result<u64, ZoomError> {
     let key = decode_meeting_id(raw);
     let id = match key.parse::<u64>() {
         Ok(id) if st.meetings.contains_key(&id) => Some(id),
@@ -379,9 +386,14 @@ fn find_meeting(
             .find(|(_, m)| m.json.get("uuid").and_then(Value::as_str) == Some(key.as_str()))
             .map(|(id, _)| *id),
     };
-    let id = id.ok_or_else(|| ZoomError::new(404, 3001, format!("Meeting does not exist: {key}.")))?;
+    let id =
+        id.ok_or_else(|| ZoomError::new(404, 3001, format!("Meeting does not exist: {key}.")))?;
     if !caller.account_level && st.meetings[&id].host_id != caller.user_id {
-        return Err(ZoomError::new(404, 3001, format!("Meeting does not exist: {key}.")));
+        return Err(ZoomError::new(
+            404,
+            3001,
+            format!("Meeting does not exist: {key}."),
+        ));
     }
     Ok(id)
 }
@@ -408,7 +420,10 @@ pub(crate) async fn meeting_update(
     let id = find_meeting(&st, &caller, &meeting)?;
     if let Some(rec) = st.meetings.get_mut(&id) {
         for (k, v) in patch {
-            if matches!(k.as_str(), "id" | "uuid" | "host_id" | "created_at" | "join_url" | "start_url") {
+            if matches!(
+                k.as_str(),
+                "id" | "uuid" | "host_id" | "created_at" | "join_url" | "start_url"
+            ) {
                 continue;
             }
             if k == "start_time" {
@@ -464,10 +479,18 @@ pub(crate) async fn recordings_list(
     let from = parse_date(&q, "from", today)?;
     let to = parse_date(&q, "to", today + ChronoDuration::days(1))?;
     if to < from {
-        return Err(ZoomError::new(400, 300, "The 'to' date must be after the 'from' date."));
+        return Err(ZoomError::new(
+            400,
+            300,
+            "The 'to' date must be after the 'from' date.",
+        ));
     }
     if (to - from).num_days() > 31 {
-        return Err(ZoomError::new(400, 300, "The maximum range can be a month."));
+        return Err(ZoomError::new(
+            400,
+            300,
+            "The maximum range can be a month.",
+        ));
     }
     let mut st = shared.lock();
     let idx = st.resolve_user(&caller, &user)?;
@@ -531,7 +554,11 @@ pub(crate) async fn meeting_recordings(
         });
     match found {
         Some(r) => ok(StatusCode::OK, Value::Object(r.clone())),
-        None => Err(ZoomError::new(404, 3301, "There is no recording for this meeting.")),
+        None => Err(ZoomError::new(
+            404,
+            3301,
+            "There is no recording for this meeting.",
+        )),
     }
 }
 
@@ -544,7 +571,7 @@ pub(crate) async fn webinars_list(
     let mut st = shared.lock();
     let idx = st.resolve_user(&caller, &user)?;
     if !st.users[idx].webinar_plan {
-        return Err(ZoomError::new(400, 200, format!("Webinar plan is missing. You must subscribe to the webinar plan and enable webinars for this user in order to perform this action.")));
+        return Err(ZoomError::new(400, 200, "Webinar plan is missing. You must subscribe to the webinar plan and enable webinars for this user in order to perform this action."));
     }
     let host = st.users[idx].id().to_string();
     let all = st.webinars.get(&host).cloned().unwrap_or_default();

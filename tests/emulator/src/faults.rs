@@ -76,7 +76,8 @@ impl FaultConfig {
         if take(&mut self.daily_limit_next) {
             return Fault::DailyLimited;
         }
-        if take(&mut self.malformed_next) || (self.malformed_rate > 0.0 && roll() < self.malformed_rate)
+        if take(&mut self.malformed_next)
+            || (self.malformed_rate > 0.0 && roll() < self.malformed_rate)
         {
             return Fault::Malformed;
         }

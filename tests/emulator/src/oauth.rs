@@ -34,7 +34,11 @@ pub(crate) async fn authorize(
         return oauth_error(400, "invalid_request", "Missing redirect_uri");
     };
     if !st.cfg.redirect_uris.contains(&redirect_uri) {
-        return oauth_error(400, "invalid_request", "Invalid redirect: redirect_uri mismatch");
+        return oauth_error(
+            400,
+            "invalid_request",
+            "Invalid redirect: redirect_uri mismatch",
+        );
     }
     let challenge = match (q.get("code_challenge"), q.get("code_challenge_method")) {
         (Some(c), m) => {

@@ -165,9 +165,17 @@ pub(crate) fn create_meeting(
         m.insert("start_time".into(), json!(zoom_time(t)));
     }
     if let Some(Value::Object(s)) = body.get("settings") {
-        merge(m.entry("settings").or_insert(json!({})), &Value::Object(s.clone()));
+        merge(
+            m.entry("settings").or_insert(json!({})),
+            &Value::Object(s.clone()),
+        );
     }
-    for key in ["recurrence", "tracking_fields", "template_id", "pre_schedule"] {
+    for key in [
+        "recurrence",
+        "tracking_fields",
+        "template_id",
+        "pre_schedule",
+    ] {
         if let Some(v) = body.get(key) {
             m.insert(key.into(), v.clone());
         }
@@ -220,11 +228,7 @@ pub(crate) fn create_webinar(
     w
 }
 
-fn recording(
-    state: &mut State,
-    host_id: &str,
-    start: chrono::DateTime<Utc>,
-) -> Map<String, Value> {
+fn recording(state: &mut State, host_id: &str, start: chrono::DateTime<Utc>) -> Map<String, Value> {
     let id = state.new_meeting_id();
     let uuid = state.random_uuid();
     let duration: i64 = state.rng.random_range(10..90);

@@ -341,11 +341,7 @@ impl State {
     }
 
     /// Apply the limiter to an authenticated request.
-    pub fn check_rate(
-        &mut self,
-        account: &str,
-        category: RateCategory,
-    ) -> Result<(u32, u32), u64> {
+    pub fn check_rate(&mut self, account: &str, category: RateCategory) -> Result<(u32, u32), u64> {
         self.limiter.check(account, category, Instant::now())
     }
 }

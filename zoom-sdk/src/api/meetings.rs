@@ -85,7 +85,10 @@ impl MeetingsApi<'_> {
             "/users/{userId}/meetings",
             format!("/users/{}/meetings", segment(user_id)),
         )
-        .query_opt("type", query.meeting_type.as_ref().map(|t| t.as_str().to_string()))
+        .query_opt(
+            "type",
+            query.meeting_type.as_ref().map(|t| t.as_str().to_string()),
+        )
         .query_opt("page_size", query.page_size)
         .query_opt("next_page_token", query.next_page_token.as_deref());
         let page: MeetingPage = self.session.json(&req).await?;
@@ -94,24 +97,36 @@ impl MeetingsApi<'_> {
 
     /// `GET /meetings/{meetingId}`.
     pub async fn get(&self, meeting_id: u64) -> Result<Meeting> {
-        let req = ApiRequest::new(Method::GET, "/meetings/{meetingId}", format!("/meetings/{meeting_id}"));
+        let req = ApiRequest::new(
+            Method::GET,
+            "/meetings/{meetingId}",
+            format!("/meetings/{meeting_id}"),
+        );
         self.session.json(&req).await
     }
 
     /// `PATCH /meetings/{meetingId}`: only the fields set in `patch` change.
     pub async fn update(&self, meeting_id: u64, patch: &UpdateMeeting) -> Result<()> {
         patch.validate()?;
-        let req = ApiRequest::new(Method::PATCH, "/meetings/{meetingId}", format!("/meetings/{meeting_id}"))
-            .json(patch)?;
+        let req = ApiRequest::new(
+            Method::PATCH,
+            "/meetings/{meetingId}",
+            format!("/meetings/{meeting_id}"),
+        )
+        .json(patch)?;
         self.session.empty(&req).await
     }
 
     /// `DELETE /meetings/{meetingId}`.
     pub async fn delete(&self, meeting_id: u64, options: &DeleteMeetingOptions) -> Result<()> {
-        let req = ApiRequest::new(Method::DELETE, "/meetings/{meetingId}", format!("/meetings/{meeting_id}"))
-            .query_opt("occurrence_id", options.occurrence_id.as_deref())
-            .query_opt("schedule_for_reminder", options.schedule_for_reminder)
-            .query_opt("cancel_meeting_reminder", options.cancel_meeting_reminder);
+        let req = ApiRequest::new(
+            Method::DELETE,
+            "/meetings/{meetingId}",
+            format!("/meetings/{meeting_id}"),
+        )
+        .query_opt("occurrence_id", options.occurrence_id.as_deref())
+        .query_opt("schedule_for_reminder", options.schedule_for_reminder)
+        .query_opt("cancel_meeting_reminder", options.cancel_meeting_reminder);
         self.session.empty(&req).await
     }
 }

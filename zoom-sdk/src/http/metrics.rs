@@ -96,7 +96,12 @@ pub struct MetricsSnapshot {
 }
 
 impl Metrics {
-    pub(crate) fn record_attempt(&self, template: &'static str, outcome: &Outcome, latency: Duration) {
+    pub(crate) fn record_attempt(
+        &self,
+        template: &'static str,
+        outcome: &Outcome,
+        latency: Duration,
+    ) {
         self.attempts.fetch_add(1, Ordering::Relaxed);
         if matches!(outcome, Outcome::RateLimited { .. }) {
             self.rate_limited.fetch_add(1, Ordering::Relaxed);
@@ -107,7 +112,12 @@ impl Metrics {
         }
     }
 
-    pub(crate) fn record_call(&self, _template: &'static str, error: Option<&Error>, _total: Duration) {
+    pub(crate) fn record_call(
+        &self,
+        _template: &'static str,
+        error: Option<&Error>,
+        _total: Duration,
+    ) {
         self.calls.fetch_add(1, Ordering::Relaxed);
         if let Some(e) = error {
             if let Ok(mut m) = self.errors.lock() {
@@ -140,7 +150,11 @@ impl Metrics {
             latency: self
                 .latency
                 .lock()
-                .map(|m| m.iter().map(|(k, v)| (k.to_string(), v.percentiles())).collect())
+                .map(|m| {
+                    m.iter()
+                        .map(|(k, v)| (k.to_string(), v.percentiles()))
+                        .collect()
+                })
                 .unwrap_or_default(),
         }
     }
@@ -154,11 +168,18 @@ mod tests {
     fn percentiles_come_from_the_recorded_window() {
         let m = Metrics::default();
         for ms in 1..=100u64 {
-            m.record_attempt("/users/{userId}", &Outcome::Success, Duration::from_millis(ms));
+            m.record_attempt(
+                "/users/{userId}",
+                &Outcome::Success,
+                Duration::from_millis(ms),
+            );
         }
         let s = m.snapshot();
         let l = &s.latency["/users/{userId}"];
         assert_eq!(l.count, 100);
-        assert!((l.p50_ms - 50.0).abs() <= 1.0 && (l.p99_ms - 99.0).abs() <= 1.0, "{l:?}");
+        assert!(
+            (l.p50_ms - 50.0).abs() <= 1.0 && (l.p99_ms - 99.0).abs() <= 1.0,
+            "{l:?}"
+        );
     }
 }

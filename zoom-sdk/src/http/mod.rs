@@ -164,7 +164,11 @@ struct Answer {
 }
 
 impl HttpCore {
-    pub(crate) fn new(client: reqwest::Client, config: Arc<ZoomConfig>, metrics: Arc<Metrics>) -> Self {
+    pub(crate) fn new(
+        client: reqwest::Client,
+        config: Arc<ZoomConfig>,
+        metrics: Arc<Metrics>,
+    ) -> Self {
         Self {
             client,
             config,
@@ -184,12 +188,19 @@ impl HttpCore {
         key: &TokenKey,
         req: &ApiRequest,
     ) -> Result<T> {
-        self.execute(tokens, key, req, |body| serde_json::from_slice::<T>(body).map_err(|e| e.to_string()))
-            .await
+        self.execute(tokens, key, req, |body| {
+            serde_json::from_slice::<T>(body).map_err(|e| e.to_string())
+        })
+        .await
     }
 
     /// Send `req` for `key` when no body is expected (204).
-    pub(crate) async fn empty(&self, tokens: &TokenManager, key: &TokenKey, req: &ApiRequest) -> Result<()> {
+    pub(crate) async fn empty(
+        &self,
+        tokens: &TokenManager,
+        key: &TokenKey,
+        req: &ApiRequest,
+    ) -> Result<()> {
         self.execute(tokens, key, req, |_| Ok(())).await
     }
 
@@ -233,7 +244,11 @@ impl HttpCore {
                     Ok(resp) => {
                         let status = resp.status().as_u16();
                         let headers = resp.headers().clone();
-                        resp.bytes().await.map(|body| Answer { status, headers, body })
+                        resp.bytes().await.map(|body| Answer {
+                            status,
+                            headers,
+                            body,
+                        })
                     }
                     Err(e) => Err(e),
                 };
@@ -264,17 +279,30 @@ impl HttpCore {
                 let span = tracing::Span::current();
                 span.record("attempt", attempt);
                 span.record("latency_ms", latency.as_secs_f64() * 1000.0);
-                if let Some(status) = value.as_ref().err().and_then(Error::status).or(
-                    (outcome == Outcome::Success).then_some(200),
-                ) {
+                if let Some(status) = value
+                    .as_ref()
+                    .err()
+                    .and_then(Error::status)
+                    .or((outcome == Outcome::Success).then_some(200))
+                {
                     span.record("status", status);
                 }
                 self.metrics.record_attempt(req.template, &outcome, latency);
-                let decision = policy.decide(attempt, req.idempotency, outcome, refreshed, rand::random::<f64>());
+                let decision = policy.decide(
+                    attempt,
+                    req.idempotency,
+                    outcome,
+                    refreshed,
+                    rand::random::<f64>(),
+                );
                 tracing::debug!(?outcome, ?decision, attempt, "zoom.attempt");
                 match decision {
                     Decision::Stop => {
-                        self.metrics.record_call(req.template, value.as_ref().err(), started.elapsed());
+                        self.metrics.record_call(
+                            req.template,
+                            value.as_ref().err(),
+                            started.elapsed(),
+                        );
                         return value;
                     }
                     Decision::RefreshAndRetry => {
@@ -306,7 +334,11 @@ pub(crate) fn parse_retry_after(v: &str, now: chrono::DateTime<chrono::Utc>) -> 
     let at = chrono::DateTime::parse_from_rfc3339(v)
         .or_else(|_| chrono::DateTime::parse_from_rfc2822(v))
         .ok()?;
-    Some((at.with_timezone(&chrono::Utc) - now).to_std().unwrap_or(Duration::ZERO))
+    Some(
+        (at.with_timezone(&chrono::Utc) - now)
+            .to_std()
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 /// Zoom's error body: `{"code": .., "message": .., "errors": [..]}`.
@@ -318,14 +350,14 @@ struct ErrorBody {
     errors: Vec<FieldError>,
 }
 
-fn api_error(status: u16, headers: &HeaderMap, body: &[u8]) -> ApiError {
+fn api_error(status: u16, headers: &HeaderMap, body: &[u8]) -> Box<ApiError> {
     let parsed: Option<ErrorBody> = serde_json::from_slice(body).ok();
     let reason = reqwest::StatusCode::from_u16(status)
         .ok()
         .and_then(|s| s.canonical_reason())
         .unwrap_or("error")
         .to_string();
-    ApiError {
+    Box::new(ApiError {
         status,
         code: parsed.as_ref().and_then(|p| p.code),
         message: parsed
@@ -334,7 +366,7 @@ fn api_error(status: u16, headers: &HeaderMap, body: &[u8]) -> ApiError {
             .unwrap_or(reason),
         tracking_id: header(headers, "x-zm-trackingid").map(str::to_string),
         errors: parsed.map(|p| p.errors).unwrap_or_default(),
-    }
+    })
 }
 
 /// Turn an answer into an outcome for the policy and a value or error for the caller.
@@ -408,10 +440,18 @@ mod tests {
 
     #[test]
     fn retry_after_accepts_seconds_rfc3339_and_http_dates() {
-        let now = chrono::DateTime::parse_from_rfc3339("2026-11-25T23:59:00Z").unwrap().to_utc();
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-25T23:59:00Z")
+            .unwrap()
+            .to_utc();
         assert_eq!(parse_retry_after("2", now), Some(Duration::from_secs(2)));
-        assert_eq!(parse_retry_after("2026-11-26T00:00:00Z", now), Some(Duration::from_secs(60)));
-        assert_eq!(parse_retry_after("Thu, 26 Nov 2026 00:00:00 GMT", now), Some(Duration::from_secs(60)));
+        assert_eq!(
+            parse_retry_after("2026-11-26T00:00:00Z", now),
+            Some(Duration::from_secs(60))
+        );
+        assert_eq!(
+            parse_retry_after("Thu, 26 Nov 2026 00:00:00 GMT", now),
+            Some(Duration::from_secs(60))
+        );
         assert_eq!(parse_retry_after("soon", now), None);
         assert_eq!(parse_retry_after("-1", now), None);
     }
@@ -419,29 +459,49 @@ mod tests {
     fn answer(status: u16, body: &str) -> Answer {
         let mut headers = HeaderMap::new();
         headers.insert("x-zm-trackingid", "v=2.0;rid=abc".parse().unwrap());
-        Answer { status, headers, body: Bytes::from(body.to_string()) }
+        Answer {
+            status,
+            headers,
+            body: Bytes::from(body.to_string()),
+        }
     }
 
-    fn decode_obj(b: &[u8]) -> std::result::Result<serde_json::Map<String, serde_json::Value>, String> {
+    fn decode_obj(
+        b: &[u8],
+    ) -> std::result::Result<serde_json::Map<String, serde_json::Value>, String> {
         #[derive(serde::Deserialize)]
         struct M {
             #[allow(dead_code)]
             id: u64,
         }
-        serde_json::from_slice::<M>(b).map(|_| serde_json::Map::new()).map_err(|e| e.to_string())
+        serde_json::from_slice::<M>(b)
+            .map(|_| serde_json::Map::new())
+            .map_err(|e| e.to_string())
     }
 
     #[test]
     fn http_400_with_code_200_is_permission_denied_not_success() {
-        let (o, r) = classify(answer(400, r#"{"code":200,"message":"No permission."}"#), &decode_obj);
+        let (o, r) = classify(
+            answer(400, r#"{"code":200,"message":"No permission."}"#),
+            &decode_obj,
+        );
         assert_eq!(o, Outcome::ClientError);
         let e = r.unwrap_err();
-        assert!(matches!(e, Error::PermissionDenied(ref a) if a.code == Some(200) && a.tracking_id.as_deref() == Some("v=2.0;rid=abc")), "{e:?}");
+        assert!(
+            matches!(e, Error::PermissionDenied(ref a) if a.code == Some(200) && a.tracking_id.as_deref() == Some("v=2.0;rid=abc")),
+            "{e:?}"
+        );
     }
 
     #[test]
     fn http_200_with_an_error_body_is_an_error() {
-        let (_, r) = classify(answer(200, r#"{"code":200,"message":"You do not have the right permissions."}"#), &decode_obj);
+        let (_, r) = classify(
+            answer(
+                200,
+                r#"{"code":200,"message":"You do not have the right permissions."}"#,
+            ),
+            &decode_obj,
+        );
         assert!(matches!(r, Err(Error::PermissionDenied(_))));
     }
 
@@ -460,7 +520,10 @@ mod tests {
 
     #[test]
     fn expired_token_401_code_124_asks_for_a_refresh() {
-        let (o, _) = classify(answer(401, r#"{"code":124,"message":"Access token is expired."}"#), &decode_obj);
+        let (o, _) = classify(
+            answer(401, r#"{"code":124,"message":"Access token is expired."}"#),
+            &decode_obj,
+        );
         assert_eq!(o, Outcome::TokenRejected);
     }
 

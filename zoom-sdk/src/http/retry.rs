@@ -186,44 +186,88 @@ mod tests {
         let d2 = p.decide(2, Idempotent, Outcome::ServerError, false, 0.0);
         assert_eq!(d1, Decision::RetryAfter(Duration::from_millis(100)));
         assert_eq!(d2, Decision::RetryAfter(Duration::from_millis(200)));
-        assert_eq!(p.decide(4, Idempotent, Outcome::ServerError, false, 0.0), Decision::Stop);
+        assert_eq!(
+            p.decide(4, Idempotent, Outcome::ServerError, false, 0.0),
+            Decision::Stop
+        );
     }
 
     #[test]
     fn post_is_never_resent_after_it_may_have_reached_zoom() {
         let p = P();
-        for o in [Outcome::ServerError, Outcome::Interrupted, Outcome::MalformedBody] {
-            assert_eq!(p.decide(1, NonIdempotent, o, false, 0.5), Decision::Stop, "{o:?}");
+        for o in [
+            Outcome::ServerError,
+            Outcome::Interrupted,
+            Outcome::MalformedBody,
+        ] {
+            assert_eq!(
+                p.decide(1, NonIdempotent, o, false, 0.5),
+                Decision::Stop,
+                "{o:?}"
+            );
         }
     }
 
     #[test]
     fn post_is_resent_when_nothing_was_sent_or_zoom_refused_before_acting() {
         let p = P();
-        assert!(matches!(p.decide(1, NonIdempotent, Outcome::ConnectFailed, false, 0.5), Decision::RetryAfter(_)));
-        assert_eq!(p.decide(1, NonIdempotent, Outcome::TokenRejected, false, 0.5), Decision::RefreshAndRetry);
-        let rl = Outcome::RateLimited { retry_after: Some(Duration::from_secs(1)), daily: false };
-        assert_eq!(p.decide(1, NonIdempotent, rl, false, 0.5), Decision::RetryAfter(Duration::from_secs(1)));
+        assert!(matches!(
+            p.decide(1, NonIdempotent, Outcome::ConnectFailed, false, 0.5),
+            Decision::RetryAfter(_)
+        ));
+        assert_eq!(
+            p.decide(1, NonIdempotent, Outcome::TokenRejected, false, 0.5),
+            Decision::RefreshAndRetry
+        );
+        let rl = Outcome::RateLimited {
+            retry_after: Some(Duration::from_secs(1)),
+            daily: false,
+        };
+        assert_eq!(
+            p.decide(1, NonIdempotent, rl, false, 0.5),
+            Decision::RetryAfter(Duration::from_secs(1))
+        );
     }
 
     #[test]
     fn a_rejected_token_is_refreshed_only_once() {
-        assert_eq!(P().decide(2, Idempotent, Outcome::TokenRejected, true, 0.0), Decision::Stop);
+        assert_eq!(
+            P().decide(2, Idempotent, Outcome::TokenRejected, true, 0.0),
+            Decision::Stop
+        );
     }
 
     #[test]
     fn rate_limit_waits_exactly_retry_after_but_not_a_daily_limit_or_a_long_wait() {
         let p = P();
-        let rl = |s, daily| Outcome::RateLimited { retry_after: Some(Duration::from_secs(s)), daily };
-        assert_eq!(p.decide(1, Idempotent, rl(3, false), false, 0.9), Decision::RetryAfter(Duration::from_secs(3)));
-        assert_eq!(p.decide(1, Idempotent, rl(3, true), false, 0.9), Decision::Stop);
-        assert_eq!(p.decide(1, Idempotent, rl(3600, false), false, 0.9), Decision::Stop);
+        let rl = |s, daily| Outcome::RateLimited {
+            retry_after: Some(Duration::from_secs(s)),
+            daily,
+        };
+        assert_eq!(
+            p.decide(1, Idempotent, rl(3, false), false, 0.9),
+            Decision::RetryAfter(Duration::from_secs(3))
+        );
+        assert_eq!(
+            p.decide(1, Idempotent, rl(3, true), false, 0.9),
+            Decision::Stop
+        );
+        assert_eq!(
+            p.decide(1, Idempotent, rl(3600, false), false, 0.9),
+            Decision::Stop
+        );
     }
 
     #[test]
     fn client_errors_and_successes_stop() {
-        assert_eq!(P().decide(1, Idempotent, Outcome::ClientError, false, 0.0), Decision::Stop);
-        assert_eq!(P().decide(1, Idempotent, Outcome::Success, false, 0.0), Decision::Stop);
+        assert_eq!(
+            P().decide(1, Idempotent, Outcome::ClientError, false, 0.0),
+            Decision::Stop
+        );
+        assert_eq!(
+            P().decide(1, Idempotent, Outcome::Success, false, 0.0),
+            Decision::Stop
+        );
     }
 
     #[test]
@@ -238,7 +282,13 @@ mod tests {
     #[test]
     fn no_retries_policy_still_refreshes_once() {
         let p = RetryPolicy::none();
-        assert_eq!(p.decide(1, Idempotent, Outcome::ServerError, false, 0.0), Decision::Stop);
-        assert_eq!(p.decide(1, Idempotent, Outcome::TokenRejected, false, 0.0), Decision::RefreshAndRetry);
+        assert_eq!(
+            p.decide(1, Idempotent, Outcome::ServerError, false, 0.0),
+            Decision::Stop
+        );
+        assert_eq!(
+            p.decide(1, Idempotent, Outcome::TokenRejected, false, 0.0),
+            Decision::RefreshAndRetry
+        );
     }
 }

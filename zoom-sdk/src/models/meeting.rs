@@ -71,14 +71,19 @@ pub(crate) mod zoom_time {
         t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
     }
 
-    pub fn serialize<S: Serializer>(t: &Option<DateTime<Utc>>, s: S) -> std::result::Result<S::Ok, S::Error> {
+    pub fn serialize<S: Serializer>(
+        t: &Option<DateTime<Utc>>,
+        s: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
         match t {
             Some(t) => s.serialize_str(&format(t)),
             None => s.serialize_none(),
         }
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<DateTime<Utc>>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> std::result::Result<Option<DateTime<Utc>>, D::Error> {
         match Option::<String>::deserialize(d)? {
             None => Ok(None),
             Some(s) if s.is_empty() => Ok(None),
@@ -359,7 +364,11 @@ impl CreateMeeting {
     }
 
     /// A scheduled meeting (type 2).
-    pub fn scheduled(topic: impl Into<String>, start: DateTime<Utc>, duration_minutes: i64) -> Self {
+    pub fn scheduled(
+        topic: impl Into<String>,
+        start: DateTime<Utc>,
+        duration_minutes: i64,
+    ) -> Self {
         let mut m = Self::base(topic, MeetingType::Scheduled);
         m.start_time = Some(start);
         m.duration = Some(duration_minutes);
@@ -413,18 +422,35 @@ impl CreateMeeting {
 
     /// Check what Zoom would refuse, before sending.
     pub fn validate(&self) -> Result<()> {
-        validate_common(Some(&self.topic), self.duration, self.agenda.as_deref(), self.password.as_deref())?;
+        validate_common(
+            Some(&self.topic),
+            self.duration,
+            self.agenda.as_deref(),
+            self.password.as_deref(),
+        )?;
         if self.meeting_type == MeetingType::Instant && self.schedule_for.is_some() {
-            return Err(Error::invalid("schedule_for", "instant meetings cannot be scheduled for another user"));
+            return Err(Error::invalid(
+                "schedule_for",
+                "instant meetings cannot be scheduled for another user",
+            ));
         }
         if self.meeting_type == MeetingType::RecurringFixedTime && self.recurrence.is_none() {
-            return Err(Error::invalid("recurrence", "a recurring meeting with a fixed time (type 8) needs a recurrence"));
+            return Err(Error::invalid(
+                "recurrence",
+                "a recurring meeting with a fixed time (type 8) needs a recurrence",
+            ));
         }
         if !matches!(
             self.meeting_type,
-            MeetingType::Instant | MeetingType::Scheduled | MeetingType::RecurringNoFixedTime | MeetingType::RecurringFixedTime
+            MeetingType::Instant
+                | MeetingType::Scheduled
+                | MeetingType::RecurringNoFixedTime
+                | MeetingType::RecurringFixedTime
         ) {
-            return Err(Error::invalid("type", "only types 1, 2, 3 and 8 can be created"));
+            return Err(Error::invalid(
+                "type",
+                "only types 1, 2, 3 and 8 can be created",
+            ));
         }
         Ok(())
     }
@@ -443,7 +469,10 @@ fn validate_common(
     }
     if let Some(d) = duration {
         if d <= 0 {
-            return Err(Error::invalid("duration", "must be a positive number of minutes"));
+            return Err(Error::invalid(
+                "duration",
+                "must be a positive number of minutes",
+            ));
         }
     }
     if let Some(a) = agenda {
@@ -453,9 +482,14 @@ fn validate_common(
     }
     if let Some(p) = password {
         if p.chars().count() > 10
-            || !p.chars().all(|c| c.is_ascii_alphanumeric() || "@-_*".contains(c))
+            || !p
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "@-_*".contains(c))
         {
-            return Err(Error::invalid("password", "at most 10 characters: letters, digits and @ - _ *"));
+            return Err(Error::invalid(
+                "password",
+                "at most 10 characters: letters, digits and @ - _ *",
+            ));
         }
     }
     Ok(())
@@ -536,7 +570,12 @@ impl UpdateMeeting {
         if self == &Self::default() {
             return Err(Error::invalid("update", "nothing to change"));
         }
-        validate_common(self.topic.as_deref(), self.duration, self.agenda.as_deref(), self.password.as_deref())
+        validate_common(
+            self.topic.as_deref(),
+            self.duration,
+            self.agenda.as_deref(),
+            self.password.as_deref(),
+        )
     }
 }
 
@@ -563,23 +602,36 @@ mod tests {
     #[test]
     fn create_meeting_serialises_zoom_field_names() {
         let start = zoom_time::parse("2026-12-01T09:30:00Z").unwrap();
-        let v = serde_json::to_value(CreateMeeting::scheduled("Sync", start, 30).timezone("UTC")).unwrap();
-        assert_eq!(v, serde_json::json!({"topic": "Sync", "type": 2, "start_time": "2026-12-01T09:30:00Z", "duration": 30, "timezone": "UTC"}));
+        let v = serde_json::to_value(CreateMeeting::scheduled("Sync", start, 30).timezone("UTC"))
+            .unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"topic": "Sync", "type": 2, "start_time": "2026-12-01T09:30:00Z", "duration": 30, "timezone": "UTC"})
+        );
     }
 
     #[test]
     fn create_meeting_validation_catches_what_zoom_refuses() {
         let now = Utc::now();
-        assert!(CreateMeeting::scheduled("x".repeat(201), now, 30).validate().is_err());
+        assert!(CreateMeeting::scheduled("x".repeat(201), now, 30)
+            .validate()
+            .is_err());
         assert!(CreateMeeting::scheduled("ok", now, 0).validate().is_err());
-        assert!(CreateMeeting::instant("ok").schedule_for("a@b.c").validate().is_err());
-        assert!(CreateMeeting::instant("ok").password("has space").validate().is_err());
+        assert!(CreateMeeting::instant("ok")
+            .schedule_for("a@b.c")
+            .validate()
+            .is_err());
+        assert!(CreateMeeting::instant("ok")
+            .password("has space")
+            .validate()
+            .is_err());
         assert!(UpdateMeeting::new().validate().is_err());
     }
 
     #[test]
     fn meeting_ids_beyond_32_bits_decode() {
-        let s: MeetingSummary = serde_json::from_str(r#"{"id": 98765432109, "type": "2"}"#).unwrap();
+        let s: MeetingSummary =
+            serde_json::from_str(r#"{"id": 98765432109, "type": "2"}"#).unwrap();
         assert_eq!(s.id, 98_765_432_109);
         assert_eq!(s.meeting_type, MeetingType::Scheduled);
     }

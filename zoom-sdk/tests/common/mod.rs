@@ -9,8 +9,10 @@ pub const USER: &str = "app-user-1";
 
 /// An emulator without rate limits (tests that exercise limits switch them on).
 pub async fn emulator() -> Emulator {
-    let mut cfg = EmulatorConfig::default();
-    cfg.rate_limits = RateLimitConfig::unlimited();
+    let cfg = EmulatorConfig {
+        rate_limits: RateLimitConfig::unlimited(),
+        ..Default::default()
+    };
     Emulator::start(cfg).await.expect("emulator starts")
 }
 
@@ -25,7 +27,9 @@ pub fn config(emu: &Emulator) -> zoom_sdk::ZoomConfigBuilder {
         .api_base_url(emu.api_base_url())
         .oauth_base_url(emu.oauth_base_url())
         .request_timeout(Duration::from_secs(5))
-        .retry_policy(RetryPolicy::default().with_delays(Duration::from_millis(5), Duration::from_millis(50)))
+        .retry_policy(
+            RetryPolicy::default().with_delays(Duration::from_millis(5), Duration::from_millis(50)),
+        )
 }
 
 pub fn client(emu: &Emulator) -> ZoomClient {
@@ -73,5 +77,9 @@ pub async fn expire_stored(client: &ZoomClient) {
 }
 
 pub fn route(emu: &Emulator, route: &str) -> u64 {
-    emu.stats().api_requests_by_route.get(route).copied().unwrap_or(0)
+    emu.stats()
+        .api_requests_by_route
+        .get(route)
+        .copied()
+        .unwrap_or(0)
 }
