@@ -41,6 +41,7 @@ pub extern "C" fn zoom_error_kind_name(code: u32) -> *const c_char {
         Some(ErrorKind::Timeout) => c"timeout",
         Some(ErrorKind::Decode) => c"decode",
         Some(ErrorKind::Storage) => c"storage",
+        Some(ErrorKind::Webhook) => c"webhook",
         _ => c"unknown",
     };
     name.as_ptr()
@@ -63,6 +64,7 @@ const KINDS: &[ErrorKind] = &[
     ErrorKind::Timeout,
     ErrorKind::Decode,
     ErrorKind::Storage,
+    ErrorKind::Webhook,
 ];
 
 fn kind_from_code(code: u32) -> Option<ErrorKind> {

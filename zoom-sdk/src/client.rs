@@ -183,6 +183,40 @@ impl ZoomClient {
         Ok(token)
     }
 
+    /// Honour `app_deauthorized`: for every stored grant of that Zoom user, wipe the tokens
+    /// and mark it revoked. Returns the keys affected.
+    pub async fn handle_deauthorization(
+        &self,
+        event: &crate::webhooks::DeauthorizationEvent,
+    ) -> Result<Vec<TokenKey>> {
+        let keys = self.store().find_by_zoom_user_id(&event.user_id).await?;
+        for key in &keys {
+            let mut lock = self.store().lock(key).await?;
+            if let Some(mut t) = lock.load().await? {
+                t.revoke();
+                lock.save(&t).await?;
+            }
+            lock.release().await?;
+        }
+        Ok(keys)
+    }
+
+    /// A webhook receiver using the configured secret token, wired to this client so that
+    /// `app_deauthorized` is honoured.
+    pub fn webhook_receiver(
+        &self,
+        dispatcher: crate::webhooks::WebhookDispatcher,
+    ) -> Result<crate::webhooks::WebhookReceiver> {
+        let secret = self.config().webhook_secret_token().ok_or_else(|| {
+            Error::config(
+                "webhook_secret_token",
+                "webhooks need the app's Secret Token (ZOOM_WEBHOOK_SECRET_TOKEN), from the app's Feature page on the Zoom App Marketplace",
+            )
+        })?;
+        let verifier = crate::webhooks::WebhookVerifier::from_secret(secret.clone());
+        Ok(crate::webhooks::WebhookReceiver::new(verifier, dispatcher).with_client(self.clone()))
+    }
+
     /// Disconnect a user: revoke the grant at Zoom and remove it from the store. The stored
     /// grant is removed even if Zoom cannot be reached (the error is returned after).
     pub async fn disconnect(&self, user_id: &str) -> Result<()> {

@@ -46,6 +46,18 @@ pub struct ZoomConfig {
     refresh_margin: Duration,
     retry: RetryPolicy,
     user_agent: String,
+    #[serde(serialize_with = "redacted_opt")]
+    webhook_secret_token: Option<SecretString>,
+}
+
+fn redacted_opt<S: serde::Serializer>(
+    v: &Option<SecretString>,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    match v {
+        Some(_) => s.serialize_str("[REDACTED]"),
+        None => s.serialize_none(),
+    }
 }
 
 fn redacted<S: serde::Serializer>(_: &SecretString, s: S) -> std::result::Result<S::Ok, S::Error> {
@@ -84,6 +96,7 @@ impl ZoomConfig {
         b.account_id = get("ZOOM_ACCOUNT_ID");
         b.api_base_url = get("ZOOM_API_BASE_URL");
         b.oauth_base_url = get("ZOOM_OAUTH_BASE_URL");
+        b.webhook_secret_token = get("ZOOM_WEBHOOK_SECRET_TOKEN").map(SecretString::from);
         if let Some(scopes) = get("ZOOM_SCOPES") {
             b.scopes = scopes
                 .split([' ', ','])
@@ -143,6 +156,10 @@ impl ZoomConfig {
     pub fn user_agent(&self) -> &str {
         &self.user_agent
     }
+    /// The app's webhook Secret Token.
+    pub fn webhook_secret_token(&self) -> Option<&SecretString> {
+        self.webhook_secret_token.as_ref()
+    }
 
     pub(crate) fn endpoint(&self, base: &Url, path: &str) -> Url {
         let mut url = base.clone();
@@ -167,6 +184,7 @@ pub struct ZoomConfigBuilder {
     refresh_margin: Option<Duration>,
     retry: Option<RetryPolicy>,
     user_agent: Option<String>,
+    webhook_secret_token: Option<SecretString>,
     env_names: bool,
 }
 
@@ -243,6 +261,11 @@ impl ZoomConfigBuilder {
     /// The `User-Agent` header.
     pub fn user_agent(mut self, v: impl Into<String>) -> Self {
         self.user_agent = Some(v.into());
+        self
+    }
+    /// The app's webhook Secret Token (`ZOOM_WEBHOOK_SECRET_TOKEN`).
+    pub fn webhook_secret_token(mut self, v: impl Into<String>) -> Self {
+        self.webhook_secret_token = Some(SecretString::from(v.into()));
         self
     }
 
@@ -359,6 +382,7 @@ impl ZoomConfigBuilder {
             user_agent: self
                 .user_agent
                 .unwrap_or_else(|| format!("zoom-sdk-rust/{}", env!("CARGO_PKG_VERSION"))),
+            webhook_secret_token: self.webhook_secret_token,
         })
     }
 }

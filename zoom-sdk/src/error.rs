@@ -170,6 +170,9 @@ pub enum Error {
         /// What failed.
         message: String,
     },
+    /// A webhook request was refused.
+    #[error("webhook refused: {0}")]
+    Webhook(#[from] crate::webhooks::WebhookError),
 }
 
 /// The stable classification of an [`Error`]: the C ABI's result codes and the names of the
@@ -209,6 +212,8 @@ pub enum ErrorKind {
     Decode = 42,
     /// [`Error::Storage`].
     Storage = 50,
+    /// [`Error::Webhook`].
+    Webhook = 60,
 }
 
 impl ErrorKind {
@@ -230,6 +235,7 @@ impl ErrorKind {
             Self::Timeout => "timeout",
             Self::Decode => "decode",
             Self::Storage => "storage",
+            Self::Webhook => "webhook",
         }
     }
 }
@@ -274,6 +280,7 @@ impl Error {
             Self::Timeout { .. } => ErrorKind::Timeout,
             Self::Decode { .. } => ErrorKind::Decode,
             Self::Storage { .. } => ErrorKind::Storage,
+            Self::Webhook(_) => ErrorKind::Webhook,
         }
     }
 
@@ -294,6 +301,7 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Self::OAuth { status, .. } | Self::Decode { status, .. } => Some(*status),
+            Self::Webhook(w) => Some(w.http_status()),
             _ => self.api_error().map(|a| a.status),
         }
     }

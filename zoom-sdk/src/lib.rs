@@ -35,6 +35,7 @@ pub mod session;
 pub mod store;
 pub mod token;
 pub mod token_manager;
+pub mod webhooks;
 
 pub use client::{ZoomClient, ZoomClientBuilder};
 pub use config::{ZoomConfig, ZoomConfigBuilder};

@@ -164,6 +164,15 @@ impl StoredToken {
         self.status = TokenStatus::Active;
     }
 
+    /// Wipe the tokens and mark the grant revoked, keeping who it belonged to (so the
+    /// application can tell the user is disconnected).
+    pub fn revoke(&mut self) {
+        self.access_token = SecretString::from(String::new());
+        self.refresh_token = None;
+        self.status = TokenStatus::Revoked;
+        self.updated_at = Utc::now();
+    }
+
     /// Whether the access token is usable for at least `margin` more.
     pub fn is_fresh(&self, margin: Duration, now: DateTime<Utc>) -> bool {
         let margin = chrono::Duration::from_std(margin).unwrap_or(chrono::Duration::zero());

@@ -30,6 +30,20 @@ pub trait TokenStore: Send + Sync + fmt::Debug {
     /// store (task, thread or process) can take it; reads and writes made through the lock see
     /// the newest data.
     async fn lock(&self, key: &TokenKey) -> Result<Box<dyn TokenLock + '_>>;
+
+    /// Keys whose grant belongs to a Zoom user (for `app_deauthorized`). The default scans
+    /// every key; database stores answer from an index.
+    async fn find_by_zoom_user_id(&self, zoom_user_id: &str) -> Result<Vec<TokenKey>> {
+        let mut found = Vec::new();
+        for key in self.keys().await? {
+            if let Some(t) = self.load(&key).await? {
+                if t.zoom_user_id.as_deref() == Some(zoom_user_id) {
+                    found.push(key);
+                }
+            }
+        }
+        Ok(found)
+    }
 }
 
 /// An exclusive hold on one key's grant, for the duration of a refresh.
