@@ -2,6 +2,7 @@
 //! to fix.
 
 use crate::error::{Error, Result};
+use crate::http::ratelimit::RateLimits;
 use crate::http::retry::RetryPolicy;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
@@ -45,6 +46,7 @@ pub struct ZoomConfig {
     #[serde(with = "secs")]
     refresh_margin: Duration,
     retry: RetryPolicy,
+    rate_limits: RateLimits,
     user_agent: String,
     #[serde(serialize_with = "redacted_opt")]
     webhook_secret_token: Option<SecretString>,
@@ -152,6 +154,10 @@ impl ZoomConfig {
     pub fn retry_policy(&self) -> &RetryPolicy {
         &self.retry
     }
+    /// The client-side rate limits.
+    pub fn rate_limits(&self) -> &RateLimits {
+        &self.rate_limits
+    }
     /// The `User-Agent` header.
     pub fn user_agent(&self) -> &str {
         &self.user_agent
@@ -183,6 +189,7 @@ pub struct ZoomConfigBuilder {
     request_timeout: Option<Duration>,
     refresh_margin: Option<Duration>,
     retry: Option<RetryPolicy>,
+    rate_limits: Option<RateLimits>,
     user_agent: Option<String>,
     webhook_secret_token: Option<SecretString>,
     env_names: bool,
@@ -256,6 +263,11 @@ impl ZoomConfigBuilder {
     /// The retry policy (default [`RetryPolicy::default`]).
     pub fn retry_policy(mut self, v: RetryPolicy) -> Self {
         self.retry = Some(v);
+        self
+    }
+    /// The account plan's rate limits (default [`RateLimits::pro`]).
+    pub fn rate_limits(mut self, v: RateLimits) -> Self {
+        self.rate_limits = Some(v);
         self
     }
     /// The `User-Agent` header.
@@ -379,6 +391,7 @@ impl ZoomConfigBuilder {
             request_timeout,
             refresh_margin: self.refresh_margin.unwrap_or(Duration::from_secs(300)),
             retry: self.retry.unwrap_or_default(),
+            rate_limits: self.rate_limits.unwrap_or_default(),
             user_agent: self
                 .user_agent
                 .unwrap_or_else(|| format!("zoom-sdk-rust/{}", env!("CARGO_PKG_VERSION"))),

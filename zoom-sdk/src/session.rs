@@ -1,6 +1,6 @@
 //! [`ZoomSession`]: the client acting for one token owner (a user or the account).
 
-use crate::api::{MeetingsApi, UsersApi};
+use crate::api::{MeetingsApi, RecordingsApi, UsersApi, WebinarsApi};
 use crate::client::ZoomClient;
 use crate::error::Result;
 use crate::http::ApiRequest;
@@ -46,6 +46,16 @@ impl ZoomSession {
     /// Meetings endpoints.
     pub fn meetings(&self) -> MeetingsApi<'_> {
         MeetingsApi { session: self }
+    }
+
+    /// Cloud recordings endpoints.
+    pub fn recordings(&self) -> RecordingsApi<'_> {
+        RecordingsApi { session: self }
+    }
+
+    /// Webinars endpoints.
+    pub fn webinars(&self) -> WebinarsApi<'_> {
+        WebinarsApi { session: self }
     }
 
     pub(crate) async fn json<T: DeserializeOwned>(&self, req: &ApiRequest) -> Result<T> {

@@ -1,12 +1,14 @@
 //! `/users/{userId}/meetings` and `/meetings/{meetingId}`.
 
+use super::pagination::paginate;
 use super::users::check_user_id;
 use crate::error::Result;
-use crate::http::{segment, ApiRequest};
+use crate::http::{segment, ApiRequest, RateCategory};
 use crate::models::{
     CreateMeeting, ListMeetingsType, Meeting, MeetingPage, MeetingSummary, Page, UpdateMeeting,
 };
 use crate::session::ZoomSession;
+use futures_util::stream::Stream;
 use reqwest::Method;
 
 /// Meetings endpoints.
@@ -79,20 +81,32 @@ impl MeetingsApi<'_> {
 
     /// `GET /users/{userId}/meetings`: one page.
     pub async fn list(&self, user_id: &str, query: &ListMeetings) -> Result<Page<MeetingSummary>> {
-        check_user_id(user_id)?;
-        let req = ApiRequest::new(
-            Method::GET,
-            "/users/{userId}/meetings",
-            format!("/users/{}/meetings", segment(user_id)),
-        )
-        .query_opt(
-            "type",
-            query.meeting_type.as_ref().map(|t| t.as_str().to_string()),
-        )
-        .query_opt("page_size", query.page_size)
-        .query_opt("next_page_token", query.next_page_token.as_deref());
-        let page: MeetingPage = self.session.json(&req).await?;
-        Ok(page.into())
+        list_page(self.session, user_id, query).await
+    }
+
+    /// Every meeting of a user, lazily: one page in memory at a time.
+    ///
+    /// ```no_run
+    /// # async fn demo(s: zoom_sdk::ZoomSession) -> zoom_sdk::Result<()> {
+    /// use futures_util::TryStreamExt;
+    /// let mut all = std::pin::pin!(s.meetings().list_all("me", Default::default()));
+    /// while let Some(m) = all.try_next().await? {
+    ///     println!("{} {}", m.id, m.topic);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn list_all(
+        &self,
+        user_id: &str,
+        query: ListMeetings,
+    ) -> impl Stream<Item = Result<MeetingSummary>> + Send + 'static {
+        let (session, user) = (self.session.clone(), user_id.to_string());
+        paginate(move |token| {
+            let (session, user) = (session.clone(), user.clone());
+            let mut q = query.clone();
+            q.next_page_token = token;
+            async move { list_page(&session, &user, &q).await }
+        })
     }
 
     /// `GET /meetings/{meetingId}`.
@@ -129,4 +143,26 @@ impl MeetingsApi<'_> {
         .query_opt("cancel_meeting_reminder", options.cancel_meeting_reminder);
         self.session.empty(&req).await
     }
+}
+
+async fn list_page(
+    session: &ZoomSession,
+    user_id: &str,
+    query: &ListMeetings,
+) -> Result<Page<MeetingSummary>> {
+    check_user_id(user_id)?;
+    let req = ApiRequest::new(
+        Method::GET,
+        "/users/{userId}/meetings",
+        format!("/users/{}/meetings", segment(user_id)),
+    )
+    .category(RateCategory::Medium)
+    .query_opt(
+        "type",
+        query.meeting_type.as_ref().map(|t| t.as_str().to_string()),
+    )
+    .query_opt("page_size", query.page_size)
+    .query_opt("next_page_token", query.next_page_token.as_deref());
+    let page: MeetingPage = session.json(&req).await?;
+    Ok(page.into())
 }

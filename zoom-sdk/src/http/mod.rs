@@ -7,6 +7,7 @@
 //! any other transient failure.
 
 pub mod metrics;
+pub mod ratelimit;
 pub mod retry;
 
 use crate::config::ZoomConfig;
@@ -15,6 +16,8 @@ use crate::token::TokenKey;
 use crate::token_manager::TokenManager;
 use bytes::Bytes;
 use metrics::Metrics;
+use ratelimit::RateSignal;
+pub use ratelimit::{RateCategory, RateLimiter, RateLimits};
 use reqwest::header::HeaderMap;
 use reqwest::Method;
 use retry::{Decision, Idempotency, Outcome};
@@ -33,6 +36,7 @@ pub struct ApiRequest {
     query: Vec<(String, String)>,
     body: Option<Bytes>,
     idempotency: Idempotency,
+    category: RateCategory,
 }
 
 impl ApiRequest {
@@ -51,7 +55,19 @@ impl ApiRequest {
             query: Vec::new(),
             body: None,
             idempotency,
+            category: RateCategory::Light,
         }
+    }
+
+    /// Set the rate-limit category (Light unless said otherwise).
+    pub fn category(mut self, category: RateCategory) -> Self {
+        self.category = category;
+        self
+    }
+
+    /// The rate-limit category.
+    pub fn rate_category(&self) -> RateCategory {
+        self.category
     }
 
     /// Add a query parameter.
@@ -154,6 +170,7 @@ pub struct HttpCore {
     client: reqwest::Client,
     config: Arc<ZoomConfig>,
     metrics: Arc<Metrics>,
+    limiter: Arc<RateLimiter>,
 }
 
 /// What came back from one attempt.
@@ -169,10 +186,12 @@ impl HttpCore {
         config: Arc<ZoomConfig>,
         metrics: Arc<Metrics>,
     ) -> Self {
+        let limiter = Arc::new(RateLimiter::new(config.rate_limits()));
         Self {
             client,
             config,
             metrics,
+            limiter,
         }
     }
 
@@ -229,6 +248,7 @@ impl HttpCore {
             loop {
                 attempt += 1;
                 let token = tokens.access_token(key).await?;
+                self.limiter.acquire(req.category).await?;
                 let sent_at = Instant::now();
                 let mut builder = self
                     .client
@@ -274,7 +294,10 @@ impl HttpCore {
                         };
                         (outcome, Err(err))
                     }
-                    Ok(answer) => classify(answer, &decode),
+                    Ok(answer) => {
+                        self.limiter.observe(req.category, &rate_signal(&answer));
+                        classify(answer, &decode)
+                    }
                 };
                 let span = tracing::Span::current();
                 span.record("attempt", attempt);
@@ -318,6 +341,18 @@ impl HttpCore {
         }
         .instrument(span)
         .await
+    }
+}
+
+fn rate_signal(a: &Answer) -> RateSignal {
+    let num = |n: &str| header(&a.headers, n).and_then(|v| v.trim().parse::<u32>().ok());
+    RateSignal {
+        limit_type: header(&a.headers, "x-ratelimit-type").map(str::to_string),
+        limit: num("x-ratelimit-limit"),
+        remaining: num("x-ratelimit-remaining"),
+        status: a.status,
+        retry_after: header(&a.headers, "retry-after")
+            .and_then(|v| parse_retry_after(v, chrono::Utc::now())),
     }
 }
 

@@ -4,14 +4,20 @@
 
 pub mod meeting;
 pub mod page;
+pub mod recording;
 pub mod user;
+pub mod webinar;
 
 pub use meeting::{
     CreateMeeting, ListMeetingsType, Meeting, MeetingSettings, MeetingStatus, MeetingSummary,
-    MeetingType, UpdateMeeting,
+    MeetingType, Recurrence, UpdateMeeting,
 };
 pub use page::{MeetingPage, Page};
+pub use recording::{
+    MeetingRecording, RecordingFile, RecordingFileType, RecordingPage, RecordingStatus,
+};
 pub use user::User;
+pub use webinar::{CreateWebinar, Webinar, WebinarPage, WebinarType};
 
 /// Define an integer-coded Zoom enum with an `Unknown(i64)` fallback.
 macro_rules! int_enum {

@@ -43,13 +43,30 @@ pub struct MeetingPage {
     pub page_size: Option<u32>,
 }
 
-impl From<MeetingPage> for Page<MeetingSummary> {
-    fn from(p: MeetingPage) -> Self {
-        Page {
-            items: p.meetings,
-            next_page_token: p.next_page_token.filter(|t| !t.is_empty()),
-            total_records: p.total_records,
-            page_size: p.page_size,
+/// Envelope → [`Page`], for each of Zoom's list envelopes.
+macro_rules! envelope {
+    ($env:ty, $item:ty, $field:ident) => {
+        impl From<$env> for Page<$item> {
+            fn from(p: $env) -> Self {
+                Page {
+                    items: p.$field,
+                    next_page_token: p.next_page_token.filter(|t| !t.is_empty()),
+                    total_records: p.total_records,
+                    page_size: p.page_size,
+                }
+            }
         }
-    }
+    };
 }
+
+envelope!(MeetingPage, MeetingSummary, meetings);
+envelope!(
+    super::recording::RecordingPage,
+    super::recording::MeetingRecording,
+    meetings
+);
+envelope!(
+    super::webinar::WebinarPage,
+    super::webinar::Webinar,
+    webinars
+);

@@ -16,7 +16,8 @@ pub async fn emulator() -> Emulator {
     Emulator::start(cfg).await.expect("emulator starts")
 }
 
-/// A configuration for `emu`, with short backoff delays so tests stay quick.
+/// A configuration for `emu`, with short backoff delays and no client-side limiter (the
+/// emulator from [`emulator`] has no limits either), so tests stay quick.
 pub fn config(emu: &Emulator) -> zoom_sdk::ZoomConfigBuilder {
     let c = emu.config();
     ZoomConfig::builder()
@@ -27,6 +28,7 @@ pub fn config(emu: &Emulator) -> zoom_sdk::ZoomConfigBuilder {
         .api_base_url(emu.api_base_url())
         .oauth_base_url(emu.oauth_base_url())
         .request_timeout(Duration::from_secs(5))
+        .rate_limits(zoom_sdk::http::RateLimits::disabled())
         .retry_policy(
             RetryPolicy::default().with_delays(Duration::from_millis(5), Duration::from_millis(50)),
         )

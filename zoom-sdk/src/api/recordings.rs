@@ -1,0 +1,228 @@
+//! `/users/{userId}/recordings` and `/meetings/{meetingId}/recordings`.
+
+use super::pagination::paginate;
+use super::users::check_user_id;
+use crate::error::{Error, Result};
+use crate::http::{segment, ApiRequest, RateCategory};
+use crate::models::{MeetingRecording, Page, RecordingPage};
+use crate::session::ZoomSession;
+use chrono::NaiveDate;
+use futures_util::stream::{self, Stream, StreamExt, TryStreamExt};
+use reqwest::Method;
+
+/// The longest range Zoom answers in one call ("the maximum range can be a month"); longer
+/// ranges are split into windows of this many days.
+pub const MAX_WINDOW_DAYS: i64 = 30;
+
+/// A meeting by number or by instance UUID.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MeetingRef {
+    /// The meeting number: all instances.
+    Id(u64),
+    /// One instance, by UUID.
+    Uuid(String),
+}
+
+impl MeetingRef {
+    /// The `{meetingId}` path segment. Zoom requires a UUID that starts with `/` or contains
+    /// `//` to be URL-encoded twice.
+    pub fn path_segment(&self) -> String {
+        match self {
+            Self::Id(id) => id.to_string(),
+            Self::Uuid(u) if u.starts_with('/') || u.contains("//") => segment(&segment(u)),
+            Self::Uuid(u) => segment(u),
+        }
+    }
+}
+
+impl From<u64> for MeetingRef {
+    fn from(id: u64) -> Self {
+        Self::Id(id)
+    }
+}
+
+/// Query of `GET /users/{userId}/recordings` for one call (at most a month).
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct ListRecordings {
+    /// First day (UTC).
+    pub from: NaiveDate,
+    /// Last day (UTC).
+    pub to: NaiveDate,
+    /// 1 to 300.
+    pub page_size: Option<u32>,
+    /// Continue from this token.
+    pub next_page_token: Option<String>,
+}
+
+impl ListRecordings {
+    /// A range of days.
+    pub fn new(from: NaiveDate, to: NaiveDate) -> Self {
+        Self {
+            from,
+            to,
+            page_size: None,
+            next_page_token: None,
+        }
+    }
+    /// Page size (clamped to 1..=300).
+    pub fn page_size(mut self, n: u32) -> Self {
+        self.page_size = Some(n.clamp(1, 300));
+        self
+    }
+}
+
+/// Split `[from, to]` into windows Zoom accepts, newest first (Zoom lists newest first).
+pub fn windows(from: NaiveDate, to: NaiveDate) -> Vec<(NaiveDate, NaiveDate)> {
+    let mut out = Vec::new();
+    let mut end = to;
+    while end >= from {
+        let start = (end - chrono::Duration::days(MAX_WINDOW_DAYS)).max(from);
+        out.push((start, end));
+        match start.pred_opt() {
+            Some(p) => end = p,
+            None => break,
+        }
+    }
+    out
+}
+
+/// Recordings endpoints.
+#[derive(Debug)]
+pub struct RecordingsApi<'a> {
+    pub(crate) session: &'a ZoomSession,
+}
+
+impl RecordingsApi<'_> {
+    /// One page of `GET /users/{userId}/recordings`. The range must be at most a month; use
+    /// [`RecordingsApi::list_all`] for any range.
+    pub async fn list(
+        &self,
+        user_id: &str,
+        query: &ListRecordings,
+    ) -> Result<Page<MeetingRecording>> {
+        list_page(self.session, user_id, query).await
+    }
+
+    /// Every recording of a user between two days (inclusive), over any range: split into
+    /// month windows transparently, each paginated lazily.
+    pub fn list_all(
+        &self,
+        user_id: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+        page_size: Option<u32>,
+    ) -> impl Stream<Item = Result<MeetingRecording>> + Send + 'static {
+        let session = self.session.clone();
+        let user = user_id.to_string();
+        let invalid = (to < from).then(|| Error::invalid("to", "must not be before from"));
+        let windows = if invalid.is_some() {
+            Vec::new()
+        } else {
+            windows(from, to)
+        };
+        stream::iter(invalid.map(Err))
+            .chain(
+                stream::iter(windows)
+                    .map(move |(a, b)| {
+                        let (session, user) = (session.clone(), user.clone());
+                        paginate(move |token| {
+                            let (session, user) = (session.clone(), user.clone());
+                            let mut q = ListRecordings::new(a, b);
+                            q.page_size = page_size;
+                            q.next_page_token = token;
+                            async move { list_page(&session, &user, &q).await }
+                        })
+                    })
+                    .flatten(),
+            )
+            .into_stream()
+    }
+
+    /// `GET /meetings/{meetingId}/recordings`: one meeting's recordings, by number or UUID.
+    pub async fn get(&self, meeting: impl Into<MeetingRef>) -> Result<MeetingRecording> {
+        let m = meeting.into();
+        let req = ApiRequest::new(
+            Method::GET,
+            "/meetings/{meetingId}/recordings",
+            format!("/meetings/{}/recordings", m.path_segment()),
+        );
+        self.session.json(&req).await
+    }
+}
+
+async fn list_page(
+    session: &ZoomSession,
+    user_id: &str,
+    q: &ListRecordings,
+) -> Result<Page<MeetingRecording>> {
+    check_user_id(user_id)?;
+    if q.to < q.from {
+        return Err(Error::invalid("to", "must not be before from"));
+    }
+    if (q.to - q.from).num_days() > MAX_WINDOW_DAYS {
+        return Err(Error::invalid(
+            "from",
+            "Zoom answers at most a month per call: use list_all for longer ranges",
+        ));
+    }
+    let req = ApiRequest::new(
+        Method::GET,
+        "/users/{userId}/recordings",
+        format!("/users/{}/recordings", segment(user_id)),
+    )
+    .category(RateCategory::Medium)
+    .query("from", q.from.format("%Y-%m-%d"))
+    .query("to", q.to.format("%Y-%m-%d"))
+    .query_opt("page_size", q.page_size)
+    .query_opt("next_page_token", q.next_page_token.as_deref());
+    let page: RecordingPage = session.json(&req).await?;
+    Ok(page.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn a_year_splits_into_contiguous_windows_of_at_most_a_month_newest_first() {
+        let w = windows(d("2026-01-01"), d("2026-12-31"));
+        assert_eq!(w.first().unwrap().1, d("2026-12-31"));
+        assert_eq!(w.last().unwrap().0, d("2026-01-01"));
+        for pair in w.windows(2) {
+            assert_eq!(
+                pair[1].1.succ_opt().unwrap(),
+                pair[0].0,
+                "no gap, no overlap"
+            );
+        }
+        assert!(w
+            .iter()
+            .all(|(a, b)| (*b - *a).num_days() <= MAX_WINDOW_DAYS));
+        assert_eq!(
+            windows(d("2026-05-05"), d("2026-05-05")),
+            vec![(d("2026-05-05"), d("2026-05-05"))]
+        );
+    }
+
+    #[test]
+    fn uuids_starting_with_a_slash_or_holding_a_double_slash_are_encoded_twice() {
+        assert_eq!(
+            MeetingRef::Uuid("/ajXp112QmuoKj4854875==".into()).path_segment(),
+            "%252Fajxp112QmuoKj4854875%253D%253D".replace("ajxp", "ajXp")
+        );
+        assert_eq!(
+            MeetingRef::Uuid("ab//cd==".into()).path_segment(),
+            "ab%252F%252Fcd%253D%253D"
+        );
+        assert_eq!(
+            MeetingRef::Uuid("ab/cd+e==".into()).path_segment(),
+            "ab%2Fcd%2Be%3D%3D"
+        );
+        assert_eq!(MeetingRef::Id(85746065432).path_segment(), "85746065432");
+    }
+}
