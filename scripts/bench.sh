@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Benchmarks (release build): the SDK against bare reqwest + serde_json on the emulator.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release -q -p zoom-emulator -p zoom-examples --bin zoom-emulator --bin bench_api
+exec ./target/release/bench_api
