@@ -83,10 +83,46 @@ pub(crate) async fn api_layer(
     req: Request,
     next: Next,
 ) -> Response {
+    let recording = shared.lock().recorded.is_some();
+    let (req, sent) = if recording {
+        let (parts, body) = req.into_parts();
+        let bytes = axum::body::to_bytes(body, 16 << 20)
+            .await
+            .unwrap_or_default();
+        let record = crate::state::RequestRecord {
+            method: parts.method.to_string(),
+            route: matched.as_str().trim_start_matches("/v2").to_string(),
+            path: parts.uri.path().to_string(),
+            query: url::form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes())
+                .into_owned()
+                .collect(),
+            body: (!bytes.is_empty())
+                .then(|| serde_json::from_slice(&bytes).unwrap_or(Value::Null)),
+            status: 0,
+            response: None,
+        };
+        (Request::from_parts(parts, Body::from(bytes)), Some(record))
+    } else {
+        (req, None)
+    };
     let mut resp = guarded(shared.clone(), matched, req, next).await;
     resp.headers_mut()
         .insert("x-zm-trackingid", tracking_id(&shared));
-    resp
+    match sent {
+        None => resp,
+        Some(mut record) => {
+            let (parts, body) = resp.into_parts();
+            let bytes = axum::body::to_bytes(body, 64 << 20)
+                .await
+                .unwrap_or_default();
+            record.status = parts.status.as_u16();
+            record.response = serde_json::from_slice(&bytes).ok();
+            if let Some(log) = shared.lock().recorded.as_mut() {
+                log.push(record);
+            }
+            Response::from_parts(parts, Body::from(bytes))
+        }
+    }
 }
 
 async fn guarded(

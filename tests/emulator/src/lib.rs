@@ -31,7 +31,7 @@ mod zoom_error;
 
 pub use config::{EmulatorConfig, RateCategory, RateLimitConfig, SeedConfig};
 pub use faults::FaultConfig;
-pub use state::Stats;
+pub use state::{RequestRecord, Stats};
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -220,6 +220,16 @@ impl Emulator {
             .refresh
             .get(refresh_token)
             .is_some_and(|g| g.valid)
+    }
+
+    /// Start (or restart) recording every `/v2` exchange, bodies included.
+    pub fn record_requests(&self) {
+        self.shared.lock().recorded = Some(Vec::new());
+    }
+
+    /// The exchanges recorded since [`Emulator::record_requests`].
+    pub fn recorded_requests(&self) -> Vec<RequestRecord> {
+        self.shared.lock().recorded.clone().unwrap_or_default()
     }
 
     /// Number of meetings a user hosts.

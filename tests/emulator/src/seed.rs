@@ -265,7 +265,8 @@ fn recording(state: &mut State, host_id: &str, start: chrono::DateTime<Utc>) -> 
         "account_id": state.cfg.account_id,
         "host_id": host_id,
         "topic": TOPICS[state.rng.random_range(0..TOPICS.len())],
-        "type": 2,
+        // Zoom's spec types a recording's meeting type as a string.
+        "type": "2",
         "start_time": zoom_time(start),
         "timezone": "UTC",
         "duration": duration,

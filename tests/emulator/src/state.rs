@@ -47,6 +47,25 @@ pub struct Stats {
     pub injected_malformed: u64,
 }
 
+/// One `/v2` exchange, as recorded for contract tests.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct RequestRecord {
+    /// HTTP method.
+    pub method: String,
+    /// Route template, e.g. `/users/{userId}/meetings`.
+    pub route: String,
+    /// The path as sent (still percent-encoded).
+    pub path: String,
+    /// Query parameters, decoded, in order.
+    pub query: Vec<(String, String)>,
+    /// The JSON body sent, if any (`Value::Null` when the body was not JSON).
+    pub body: Option<serde_json::Value>,
+    /// The answer's status.
+    pub status: u16,
+    /// The answer's JSON body, if any.
+    pub response: Option<serde_json::Value>,
+}
+
 /// Who a valid access token belongs to.
 #[derive(Clone, Debug)]
 pub(crate) struct Caller {
@@ -124,6 +143,7 @@ pub(crate) struct State {
     pub limiter: RateLimiter,
     pub stats: Stats,
     pub base_url: String,
+    pub recorded: Option<Vec<RequestRecord>>,
 }
 
 /// Zoom's timestamp format: RFC 3339 in UTC, whole seconds, `Z`.
@@ -151,6 +171,7 @@ impl State {
             limiter,
             stats: Stats::default(),
             base_url,
+            recorded: None,
         };
         crate::seed::generate(&mut state);
         state

@@ -63,6 +63,28 @@ pub struct DeleteMeetingOptions {
     pub cancel_meeting_reminder: Option<bool>,
 }
 
+impl DeleteMeetingOptions {
+    /// No options.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Delete one occurrence.
+    pub fn occurrence_id(mut self, v: impl Into<String>) -> Self {
+        self.occurrence_id = Some(v.into());
+        self
+    }
+    /// Email the scheduler.
+    pub fn schedule_for_reminder(mut self, v: bool) -> Self {
+        self.schedule_for_reminder = Some(v);
+        self
+    }
+    /// Email the registrants.
+    pub fn cancel_meeting_reminder(mut self, v: bool) -> Self {
+        self.cancel_meeting_reminder = Some(v);
+        self
+    }
+}
+
 impl MeetingsApi<'_> {
     /// `POST /users/{userId}/meetings`. Not idempotent: if the connection breaks after the
     /// request was sent, the SDK does not resend it and returns an error with

@@ -54,13 +54,32 @@ async fn main() -> Res<()> {
     let exe = std::env::current_exe()?;
     let emulator_bin = exe.with_file_name("zoom-emulator");
     let mut child = Command::new(&emulator_bin)
-        .args(["--port", "0", "--users", "1", "--meetings-per-user", &MEETINGS.to_string(), "--recordings-per-user", "0", "--no-rate-limits"])
+        .args([
+            "--port",
+            "0",
+            "--users",
+            "1",
+            "--meetings-per-user",
+            &MEETINGS.to_string(),
+            "--recordings-per-user",
+            "0",
+            "--no-rate-limits",
+        ])
         .stdout(Stdio::piped())
         .spawn()
-        .map_err(|e| format!("cannot start {}: {e} (build it with cargo build --release -p zoom-emulator)", emulator_bin.display()))?;
+        .map_err(|e| {
+            format!(
+                "cannot start {}: {e} (build it with cargo build --release -p zoom-emulator)",
+                emulator_bin.display()
+            )
+        })?;
     let mut line = String::new();
     BufReader::new(child.stdout.take().ok_or("no stdout")?).read_line(&mut line)?;
-    let base = line.trim().strip_prefix("ZOOM_EMULATOR_URL=").ok_or("unexpected emulator output")?.to_string();
+    let base = line
+        .trim()
+        .strip_prefix("ZOOM_EMULATOR_URL=")
+        .ok_or("unexpected emulator output")?
+        .to_string();
     let result = run(&base).await;
     let _ = child.kill();
     let _ = child.wait();
@@ -68,7 +87,10 @@ async fn main() -> Res<()> {
 }
 
 async fn run(base: &str) -> Res<()> {
-    let info: serde_json::Value = reqwest::get(format!("{base}/_emulator/config")).await?.json().await?;
+    let info: serde_json::Value = reqwest::get(format!("{base}/_emulator/config"))
+        .await?
+        .json()
+        .await?;
     let s = |k: &str| info[k].as_str().unwrap_or_default().to_string();
     let config = ZoomConfig::builder()
         .client_id(s("client_id"))
@@ -96,33 +118,81 @@ async fn run(base: &str) -> Res<()> {
     // 2. Calls per second.
     let bare = reqwest::Client::new();
     let token: serde_json::Value = bare
-        .post(format!("{}/oauth/token?grant_type=account_credentials&account_id={}", s("oauth_base_url"), s("account_id")))
+        .post(format!(
+            "{}/oauth/token?grant_type=account_credentials&account_id={}",
+            s("oauth_base_url"),
+            s("account_id")
+        ))
         .basic_auth(s("client_id"), Some(s("client_secret")))
         .send()
         .await?
         .json()
         .await?;
-    let token = token["access_token"].as_str().ok_or("no token")?.to_string();
-    let first = account.meetings().list("me", &ListMeetings::new().page_size(1)).await?;
+    let token = token["access_token"]
+        .as_str()
+        .ok_or("no token")?
+        .to_string();
+    let first = account
+        .meetings()
+        .list("me", &ListMeetings::new().page_size(1))
+        .await?;
     let id = first.items.first().ok_or("no meeting")?.id;
     let api = s("api_base_url");
 
-    let sdk_get = || async { account.meetings().get(id).await.map(|_| ()).map_err(Into::into) };
+    let sdk_get = || async {
+        account
+            .meetings()
+            .get(id)
+            .await
+            .map(|_| ())
+            .map_err(Into::into)
+    };
     let bare_get = || async {
-        let v: serde_json::Value = bare.get(format!("{api}/meetings/{id}")).bearer_auth(&token).send().await?.error_for_status()?.json().await?;
+        let v: serde_json::Value = bare
+            .get(format!("{api}/meetings/{id}"))
+            .bearer_auth(&token)
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
         std::hint::black_box(v);
         Ok(())
     };
     let page = ListMeetings::new().page_size(300);
-    let sdk_list = || async { account.meetings().list("me", &page).await.map(|p| { std::hint::black_box(p); }).map_err(Into::into) };
+    let sdk_list = || async {
+        account
+            .meetings()
+            .list("me", &page)
+            .await
+            .map(|p| {
+                std::hint::black_box(p);
+            })
+            .map_err(Into::into)
+    };
     let bare_list = || async {
-        let v: serde_json::Value = bare.get(format!("{api}/users/me/meetings?page_size=300")).bearer_auth(&token).send().await?.error_for_status()?.json().await?;
+        let v: serde_json::Value = bare
+            .get(format!("{api}/users/me/meetings?page_size=300"))
+            .bearer_auth(&token)
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
         std::hint::black_box(v);
         Ok(())
     };
 
-    println!("zoom-sdk benchmark against the emulator on loopback ({} cores)", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
-    println!("{:<34} {:>12} {:>12} {:>7}", "case", "SDK calls/s", "bare calls/s", "ratio");
+    println!(
+        "zoom-sdk benchmark against the emulator on loopback ({} cores)",
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    );
+    println!(
+        "{:<34} {:>12} {:>12} {:>7}",
+        "case", "SDK calls/s", "bare calls/s", "ratio"
+    );
     let mut ratios = Vec::new();
     for (name, n, inflight) in [
         ("meetings.get, sequential", 3000, 1),
