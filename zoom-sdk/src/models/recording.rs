@@ -80,6 +80,13 @@ pub struct RecordingFile {
     pub extra: Map<String, Value>,
 }
 
+fn type_as_string<S: serde::Serializer>(t: &Option<MeetingType>, s: S) -> Result<S::Ok, S::Error> {
+    match t {
+        Some(t) => s.serialize_str(&t.code().to_string()),
+        None => s.serialize_none(),
+    }
+}
+
 /// A recorded meeting with its files.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -98,8 +105,14 @@ pub struct MeetingRecording {
     /// Topic.
     #[serde(default)]
     pub topic: String,
-    /// The meeting's (or webinar's) type; Zoom sends it as a number or a string.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    /// The meeting's (or webinar's) type. Zoom's spec types it as a string here (`"2"`);
+    /// numbers are accepted too, and it is written back as a string.
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "type_as_string"
+    )]
     pub meeting_type: Option<MeetingType>,
     /// Start.
     #[serde(default, skip_serializing_if = "Option::is_none", with = "zoom_time")]
@@ -149,4 +162,26 @@ pub struct RecordingPage {
     /// Page size.
     #[serde(default)]
     pub page_size: Option<u32>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_recording_round_trips_with_its_string_type_and_unknown_fields() {
+        let raw = serde_json::json!({
+            "uuid": "/abc//def==", "id": 6840331990u64, "topic": "T", "type": "2",
+            "start_time": "2026-11-01T10:00:00Z", "recording_count": 1,
+            "recording_files": [{"id": "f", "file_type": "SUMMARY_NEXT", "status": "completed", "new": 1}],
+            "future": true
+        });
+        let r: MeetingRecording = serde_json::from_value(raw.clone()).unwrap();
+        assert_eq!(r.meeting_type, Some(MeetingType::Scheduled));
+        assert_eq!(
+            r.recording_files[0].file_type,
+            Some(RecordingFileType::Unknown("SUMMARY_NEXT".into()))
+        );
+        assert_eq!(serde_json::to_value(&r).unwrap(), raw);
+    }
 }
