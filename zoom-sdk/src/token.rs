@@ -69,6 +69,36 @@ pub struct TokenSet {
     pub issued_at: DateTime<Utc>,
 }
 
+impl TokenSet {
+    /// A grant issued now, of type `bearer`, without scopes.
+    pub fn new(
+        access_token: SecretString,
+        refresh_token: Option<SecretString>,
+        expires_at: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            access_token,
+            refresh_token,
+            token_type: "bearer".into(),
+            scopes: Vec::new(),
+            expires_at,
+            issued_at: Utc::now(),
+        }
+    }
+
+    /// Set the granted scopes.
+    pub fn with_scopes<I: IntoIterator<Item = S>, S: Into<String>>(mut self, scopes: I) -> Self {
+        self.scopes = scopes.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Set when it was issued.
+    pub fn with_issued_at(mut self, at: DateTime<Utc>) -> Self {
+        self.issued_at = at;
+        self
+    }
+}
+
 /// The state of a stored grant.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

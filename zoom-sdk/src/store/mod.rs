@@ -6,9 +6,19 @@
 //! refresh token. Zoom rotates refresh tokens, so a second spender would fail and could cost the
 //! user their connection.
 
+pub mod crypto;
+mod legacy;
 mod memory;
+mod postgres;
+mod sql;
+mod sqlite;
 
+pub use crypto::{Keyring, TokenEncryption};
+pub use legacy::{LegacyMigrationReport, LegacyOptions, LegacyPostgresTokenStore, FERNET_KEY_ENV};
 pub use memory::MemoryTokenStore;
+pub use postgres::{advisory_lock_name, PostgresTokenStore};
+pub use sql::ResealReport;
+pub use sqlite::SqliteTokenStore;
 
 use crate::error::Result;
 use crate::token::{StoredToken, TokenKey};
@@ -53,7 +63,7 @@ pub trait TokenLock: Send {
     async fn load(&mut self) -> Result<Option<StoredToken>>;
     /// Write the grant under the lock.
     async fn save(&mut self, token: &StoredToken) -> Result<()>;
-    /// Release the lock, making the writes visible. Dropping the lock without calling this
-    /// releases it as well.
+    /// Release the lock and commit the writes made through it. Dropping the lock without
+    /// calling this releases it too, but a database store then rolls its writes back.
     async fn release(self: Box<Self>) -> Result<()>;
 }
