@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Every check and test suite of the project: formatting, clippy, and the Rust suites (unit,
-# integration against the Zoom emulator on loopback, the quickstart, doc tests). Suites for the
+# integration against the Zoom emulator on loopback, SQLite and PostgreSQL stores, processes
+# racing on one store, compatibility with the Python backend's table, the quickstart, doc
+# tests). Suites for the
 # Python module, the C ABI and the TypeScript skills join here as those parts land.
 #
 # It installs what it needs on a fresh machine and uses one shared cargo target directory.
@@ -25,10 +27,29 @@ command -v cargo >/dev/null || { echo "cargo is missing: install Rust with rustu
 need_cargo_component fmt rustfmt
 need_cargo_component clippy clippy
 
-# pyo3 (zoom-py) needs a Python 3 interpreter to build.
+# pyo3 (zoom-py) needs a Python 3 interpreter; the compatibility tests with the Python backend
+# need `cryptography` (Fernet), kept in the project's .venv.
 if ! command -v python3 >/dev/null; then
   section "installing python3"
-  apt-get update -qq && apt-get install -y -qq python3
+  apt-get update -qq && apt-get install -y -qq python3 python3-venv
+fi
+if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c "import cryptography" 2>/dev/null; then
+  section "creating .venv with cryptography"
+  python3 -m venv .venv || { apt-get update -qq && apt-get install -y -qq python3-venv && python3 -m venv .venv; }
+  .venv/bin/pip install -q --disable-pip-version-check cryptography
+fi
+export ZOOM_TEST_PYTHON="$PWD/.venv/bin/python"
+
+# PostgreSQL for the store tests (127.0.0.1:5432, database `test`, or ZOOM_TEST_POSTGRES_URL).
+# Start the local cluster if it is installed but down. With ZOOM_SDK_REQUIRE_POSTGRES=1 (CI)
+# the PostgreSQL tests fail when no server answers; otherwise they skip loudly.
+if ! (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then
+  if command -v pg_ctlcluster >/dev/null && [ -d /etc/postgresql ]; then
+    section "starting the local PostgreSQL cluster"
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
+  else
+    section "no PostgreSQL on 127.0.0.1:5432: PostgreSQL tests will skip (or fail under ZOOM_SDK_REQUIRE_POSTGRES=1)"
+  fi
 fi
 
 section "cargo fmt --check"

@@ -81,16 +81,28 @@ async fn grant(emu: &zoom_emulator::Emulator, login: &str) -> (String, String, S
     )
 }
 
-async fn insert_python_row(
-    pool: &PgPool,
-    user_id: &str,
-    zoom_user_id: &str,
-    email: &str,
-    access: &str,
-    refresh: Option<&str>,
-    enc: Option<(&str, &str)>,
+/// A row as the Python backend inserts it.
+struct PyRow<'a> {
+    user_id: &'a str,
+    zoom_user_id: &'a str,
+    email: &'a str,
+    access: &'a str,
+    refresh: Option<&'a str>,
+    /// Fernet-encrypted access and refresh tokens (the sibling module).
+    enc: Option<(&'a str, &'a str)>,
     expired: bool,
-) {
+}
+
+async fn insert_python_row(pool: &PgPool, r: PyRow<'_>) {
+    let PyRow {
+        user_id,
+        zoom_user_id,
+        email,
+        access,
+        refresh,
+        enc,
+        expired,
+    } = r;
     let enc_cols = if enc.is_some() {
         ", access_token_encrypted, refresh_token_encrypted"
     } else {
@@ -126,13 +138,15 @@ async fn plaintext_rows_are_read_refreshed_and_left_readable_by_python() {
     let (access, refresh, zoom_user) = grant(&emu, &emu.users()[0].email).await;
     insert_python_row(
         &pool,
-        "backend-user-1",
-        &zoom_user,
-        "ada@example.com",
-        &access,
-        Some(&refresh),
-        None,
-        false,
+        PyRow {
+            user_id: "backend-user-1",
+            zoom_user_id: &zoom_user,
+            email: "ada@example.com",
+            access: &access,
+            refresh: Some(&refresh),
+            enc: None,
+            expired: false,
+        },
     )
     .await;
 
@@ -199,26 +213,30 @@ async fn fernet_rows_are_read_and_plaintext_rows_migrated_in_place_with_a_dry_ru
     let (ea, er) = (py.encrypt(&key, &a1), py.encrypt(&key, &r1));
     insert_python_row(
         &pool,
-        "fernet-user",
-        &z1,
-        "f@example.com",
-        "",
-        None,
-        Some((&ea, &er)),
-        true,
+        PyRow {
+            user_id: "fernet-user",
+            zoom_user_id: &z1,
+            email: "f@example.com",
+            access: "",
+            refresh: None,
+            enc: Some((&ea, &er)),
+            expired: true,
+        },
     )
     .await;
     // Row 2: plaintext, from the first module.
     let (a2, r2, z2) = grant(&emu, &users[1].email).await;
     insert_python_row(
         &pool,
-        "plain-user",
-        &z2,
-        "p@example.com",
-        &a2,
-        Some(&r2),
-        None,
-        false,
+        PyRow {
+            user_id: "plain-user",
+            zoom_user_id: &z2,
+            email: "p@example.com",
+            access: &a2,
+            refresh: Some(&r2),
+            enc: None,
+            expired: false,
+        },
     )
     .await;
 
@@ -305,13 +323,15 @@ async fn app_deauthorized_marks_the_legacy_row_inactive() {
     let (a, r, z) = grant(&emu, &emu.users()[0].email).await;
     insert_python_row(
         &pool,
-        "u-deauth",
-        &z,
-        "d@example.com",
-        &a,
-        Some(&r),
-        None,
-        false,
+        PyRow {
+            user_id: "u-deauth",
+            zoom_user_id: &z,
+            email: "d@example.com",
+            access: &a,
+            refresh: Some(&r),
+            enc: None,
+            expired: false,
+        },
     )
     .await;
     let store = Arc::new(

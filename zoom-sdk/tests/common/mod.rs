@@ -41,7 +41,18 @@ pub fn client(emu: &Emulator) -> ZoomClient {
 /// Follow the authorization URL the way a browser would (the emulator approves at once) and
 /// return `code`, `state` and what the backend kept.
 pub async fn authorize(client: &ZoomClient) -> (String, String, PendingAuthorization) {
-    let req = client.authorization_url().expect("authorization url");
+    authorize_as(client, None).await
+}
+
+/// Like [`authorize`], approving as the emulator user `login` (id or email).
+pub async fn authorize_as(
+    client: &ZoomClient,
+    login: Option<&str>,
+) -> (String, String, PendingAuthorization) {
+    let mut req = client.authorization_url().expect("authorization url");
+    if let Some(login) = login {
+        req.url.query_pairs_mut().append_pair("login", login);
+    }
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
