@@ -86,9 +86,18 @@ impl ZoomClientBuilder {
 }
 
 impl ZoomClient {
-    /// A client with an in-memory token store.
+    /// A client with an in-memory token store (tests; tokens are lost on exit). Use
+    /// [`ZoomClient::connect`] or [`ZoomClient::builder`] for a persistent one.
     pub fn new(config: ZoomConfig) -> Result<Self> {
         Self::builder(config).build()
+    }
+
+    /// A client with the token store named by the environment
+    /// ([`crate::store::open_from_env`]: an encrypted SQLite file unless `ZOOM_TOKEN_STORE`
+    /// says otherwise).
+    pub async fn connect(config: ZoomConfig) -> Result<Self> {
+        let store = crate::store::open_from_env().await?;
+        Self::builder(config).token_store(store).build()
     }
 
     /// A builder, to choose the token store.

@@ -293,3 +293,10 @@ async fn a_client_on_sqlite_survives_a_restart_without_reconnecting() {
     client.user(common::USER).users().me().await.unwrap();
     assert_eq!(emu.stats().refresh_grants, 1);
 }
+
+#[tokio::test]
+async fn a_store_spec_opens_the_named_store_and_bad_specs_say_what_to_write() {
+    assert!(zoom_sdk::store::open("memory").await.is_ok());
+    let err = zoom_sdk::store::open("redis://x").await.unwrap_err();
+    assert!(err.to_string().contains("sqlite:PATH"), "{err}");
+}

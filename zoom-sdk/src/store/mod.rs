@@ -67,3 +67,34 @@ pub trait TokenLock: Send {
     /// calling this releases it too, but a database store then rolls its writes back.
     async fn release(self: Box<Self>) -> Result<()>;
 }
+
+/// The variable naming the store for [`open_from_env`].
+pub const STORE_ENV: &str = "ZOOM_TOKEN_STORE";
+/// The SQLite file used when [`STORE_ENV`] is not set.
+pub const DEFAULT_SQLITE_PATH: &str = "zoom_tokens.db";
+
+/// Open the store named by `ZOOM_TOKEN_STORE`: `sqlite:PATH` (the default, `zoom_tokens.db`),
+/// `postgres:URL`, `legacy-postgres:URL` (the backend's `zoom_oauth_tokens`, with Fernet keys
+/// from `ENCRYPTION_KEY`) or `memory`. Encryption comes from [`TokenEncryption::from_env`].
+pub async fn open_from_env() -> Result<std::sync::Arc<dyn TokenStore>> {
+    let spec = std::env::var(STORE_ENV).unwrap_or_else(|_| format!("sqlite:{DEFAULT_SQLITE_PATH}"));
+    open(&spec).await
+}
+
+/// Open a store from a spec as [`open_from_env`] reads it.
+pub async fn open(spec: &str) -> Result<std::sync::Arc<dyn TokenStore>> {
+    use std::sync::Arc;
+    let store: Arc<dyn TokenStore> = match spec.split_once(':') {
+        _ if spec == "memory" => Arc::new(MemoryTokenStore::new()),
+        Some(("sqlite", path)) if !path.is_empty() => Arc::new(SqliteTokenStore::open(path, TokenEncryption::from_env()?).await?),
+        Some(("postgres", url)) => Arc::new(PostgresTokenStore::connect(url, TokenEncryption::from_env()?).await?),
+        Some(("legacy-postgres", url)) => Arc::new(LegacyPostgresTokenStore::connect(url, LegacyOptions::from_env()).await?),
+        _ => {
+            return Err(crate::Error::config(
+                STORE_ENV,
+                format!("{spec:?} is not a store: use sqlite:PATH, postgres:URL, legacy-postgres:URL or memory"),
+            ))
+        }
+    };
+    Ok(store)
+}
