@@ -99,6 +99,39 @@ impl ZoomConfig {
         b.api_base_url = get("ZOOM_API_BASE_URL");
         b.oauth_base_url = get("ZOOM_OAUTH_BASE_URL");
         b.webhook_secret_token = get("ZOOM_WEBHOOK_SECRET_TOKEN").map(SecretString::from);
+        let secs = |name: &str| -> Result<Option<Duration>> {
+            get(name)
+                .map(|v| {
+                    v.trim()
+                        .parse::<f64>()
+                        .ok()
+                        .filter(|n| n.is_finite() && *n > 0.0)
+                        .map(Duration::from_secs_f64)
+                        .ok_or_else(|| {
+                            Error::config(
+                                name,
+                                format!("{v:?} is not a positive number of seconds"),
+                            )
+                        })
+                })
+                .transpose()
+        };
+        b.request_timeout = secs("ZOOM_REQUEST_TIMEOUT_SECS")?;
+        b.connect_timeout = secs("ZOOM_CONNECT_TIMEOUT_SECS")?;
+        if let Some(plan) = get("ZOOM_RATE_LIMIT_PLAN") {
+            b.rate_limits = Some(match plan.trim().to_ascii_lowercase().as_str() {
+                "free" => RateLimits::free(),
+                "pro" => RateLimits::pro(),
+                "business" | "enterprise" => RateLimits::business(),
+                "off" | "none" => RateLimits::disabled(),
+                other => {
+                    return Err(Error::config(
+                        "ZOOM_RATE_LIMIT_PLAN",
+                        format!("{other:?} is not a plan: use free, pro, business or off"),
+                    ))
+                }
+            });
+        }
         if let Some(scopes) = get("ZOOM_SCOPES") {
             b.scopes = scopes
                 .split([' ', ','])

@@ -190,7 +190,11 @@ pub struct HealthOptions {
 
 impl Default for HealthOptions {
     fn default() -> Self {
-        Self { check_timeout: Duration::from_secs(3), expiry_window: Duration::from_secs(3600), probe_key: None }
+        Self {
+            check_timeout: Duration::from_secs(3),
+            expiry_window: Duration::from_secs(3600),
+            probe_key: None,
+        }
     }
 }
 
@@ -225,9 +229,17 @@ pub(crate) fn classify_transport(e: &reqwest::Error) -> ConnectionFailure {
         text.push_str(&s.to_string().to_ascii_lowercase());
         src = s.source();
     }
-    if text.contains("dns") || text.contains("failed to lookup") || text.contains("name or service not known") || text.contains("no such host") {
+    if text.contains("dns")
+        || text.contains("failed to lookup")
+        || text.contains("name or service not known")
+        || text.contains("no such host")
+    {
         ConnectionFailure::Dns
-    } else if text.contains("certificate") || text.contains("tls") || text.contains("handshake") || text.contains("invalidcontenttype") {
+    } else if text.contains("certificate")
+        || text.contains("tls")
+        || text.contains("handshake")
+        || text.contains("invalidcontenttype")
+    {
         ConnectionFailure::Tls
     } else {
         ConnectionFailure::Connect
@@ -237,7 +249,10 @@ pub(crate) fn classify_transport(e: &reqwest::Error) -> ConnectionFailure {
 impl HealthMonitor {
     /// A monitor with default options.
     pub fn new(client: ZoomClient) -> Self {
-        Self { client, options: HealthOptions::default() }
+        Self {
+            client,
+            options: HealthOptions::default(),
+        }
     }
 
     /// With options.
@@ -255,11 +270,22 @@ impl HealthMonitor {
         })
         .await;
         let (status, detail) = match res {
-            Some(Ok(n)) => (HealthStatus::Healthy, format!("reachable; {n} grants stored")),
+            Some(Ok(n)) => (
+                HealthStatus::Healthy,
+                format!("reachable; {n} grants stored"),
+            ),
             Some(Err(e)) => (HealthStatus::Unhealthy, format!("unreachable: {e}")),
-            None => (HealthStatus::Unhealthy, format!("no answer within {:?}", self.options.check_timeout)),
+            None => (
+                HealthStatus::Unhealthy,
+                format!("no answer within {:?}", self.options.check_timeout),
+            ),
         };
-        ComponentHealth { name: "token_store".into(), status, latency_ms: Some(ms), detail }
+        ComponentHealth {
+            name: "token_store".into(),
+            status,
+            latency_ms: Some(ms),
+            detail,
+        }
     }
 
     fn oauth_component(&self) -> ComponentHealth {
@@ -273,7 +299,10 @@ impl HealthMonitor {
                 problems.push("the redirect URI is not https".into());
             }
         }
-        let bad_scope = c.scopes().iter().find(|s| s.is_empty() || s.contains([' ', ',']));
+        let bad_scope = c
+            .scopes()
+            .iter()
+            .find(|s| s.is_empty() || s.contains([' ', ',']));
         if let Some(s) = bad_scope {
             problems.push(format!("malformed scope {s:?}"));
         }
@@ -283,11 +312,19 @@ impl HealthMonitor {
                 (true, false) => "user OAuth",
                 _ => "Server-to-Server",
             };
-            (HealthStatus::Healthy, format!("client id and secret present; {mode}"))
+            (
+                HealthStatus::Healthy,
+                format!("client id and secret present; {mode}"),
+            )
         } else {
             (HealthStatus::Unhealthy, problems.join("; "))
         };
-        ComponentHealth { name: "oauth_config".into(), status, latency_ms: None, detail }
+        ComponentHealth {
+            name: "oauth_config".into(),
+            status,
+            latency_ms: None,
+            detail,
+        }
     }
 
     async fn probe_key(&self) -> Option<TokenKey> {
@@ -319,24 +356,50 @@ impl HealthMonitor {
             Some(key) => {
                 let session = crate::session::ZoomSession::new(self.client.clone(), key);
                 match tokio::time::timeout(limit, session.users().me()).await {
-                    Err(_) => Probe { reachable: false, authenticated: false, latency_ms: ms(start), failure: Some(ConnectionFailure::Timeout), detail: format!("no answer within {limit:?}") },
-                    Ok(Ok(_)) => Probe { reachable: true, authenticated: true, latency_ms: ms(start), failure: None, detail: "GET /users/me succeeded".into() },
+                    Err(_) => Probe {
+                        reachable: false,
+                        authenticated: false,
+                        latency_ms: ms(start),
+                        failure: Some(ConnectionFailure::Timeout),
+                        detail: format!("no answer within {limit:?}"),
+                    },
+                    Ok(Ok(_)) => Probe {
+                        reachable: true,
+                        authenticated: true,
+                        latency_ms: ms(start),
+                        failure: None,
+                        detail: "GET /users/me succeeded".into(),
+                    },
                     Ok(Err(e)) => {
                         let failure = match &e {
                             Error::Timeout { .. } => ConnectionFailure::Timeout,
-                            Error::Transport { .. } => self.raw_probe().await.failure.unwrap_or(ConnectionFailure::Connect),
+                            Error::Transport { .. } => self
+                                .raw_probe()
+                                .await
+                                .failure
+                                .unwrap_or(ConnectionFailure::Connect),
                             Error::Api(a) if a.status >= 500 => ConnectionFailure::Server,
                             _ => ConnectionFailure::Auth,
                         };
-                        let reachable = matches!(failure, ConnectionFailure::Auth | ConnectionFailure::Server);
-                        Probe { reachable, authenticated: false, latency_ms: ms(start), failure: Some(failure), detail: e.to_string() }
+                        let reachable =
+                            matches!(failure, ConnectionFailure::Auth | ConnectionFailure::Server);
+                        Probe {
+                            reachable,
+                            authenticated: false,
+                            latency_ms: ms(start),
+                            failure: Some(failure),
+                            detail: e.to_string(),
+                        }
                     }
                 }
             }
             None => {
                 let mut p = self.raw_probe().await;
                 if p.reachable {
-                    p.detail = format!("{}; no connected user or account to authenticate with", p.detail);
+                    p.detail = format!(
+                        "{}; no connected user or account to authenticate with",
+                        p.detail
+                    );
                 }
                 p
             }
@@ -345,28 +408,55 @@ impl HealthMonitor {
 
     /// Unauthenticated `GET {api}/users/me`, classifying what fails.
     async fn raw_probe(&self) -> Probe {
-        let url = self.client.config().endpoint(self.client.config().api_base_url(), "/users/me");
+        let url = self
+            .client
+            .config()
+            .endpoint(self.client.config().api_base_url(), "/users/me");
         let start = Instant::now();
         let http = reqwest::Client::builder()
             .timeout(self.options.check_timeout)
             .connect_timeout(self.options.check_timeout)
             .build();
         let Ok(http) = http else {
-            return Probe { reachable: false, authenticated: false, latency_ms: None, failure: Some(ConnectionFailure::Connect), detail: "cannot build an HTTP client".into() };
+            return Probe {
+                reachable: false,
+                authenticated: false,
+                latency_ms: None,
+                failure: Some(ConnectionFailure::Connect),
+                detail: "cannot build an HTTP client".into(),
+            };
         };
         let latency = |s: Instant| Some(s.elapsed().as_secs_f64() * 1000.0);
         if let Some(host) = url.host_str() {
             let port = url.port_or_known_default().unwrap_or(443);
             if tokio::net::lookup_host((host, port)).await.is_err() {
-                return Probe { reachable: false, authenticated: false, latency_ms: latency(start), failure: Some(ConnectionFailure::Dns), detail: format!("{host} does not resolve") };
+                return Probe {
+                    reachable: false,
+                    authenticated: false,
+                    latency_ms: latency(start),
+                    failure: Some(ConnectionFailure::Dns),
+                    detail: format!("{host} does not resolve"),
+                };
             }
         }
         match http.get(url).send().await {
             Ok(resp) => {
                 let status = resp.status().as_u16();
-                Probe { reachable: true, authenticated: false, latency_ms: latency(start), failure: (status >= 500).then_some(ConnectionFailure::Server), detail: format!("Zoom answered HTTP {status} without credentials") }
+                Probe {
+                    reachable: true,
+                    authenticated: false,
+                    latency_ms: latency(start),
+                    failure: (status >= 500).then_some(ConnectionFailure::Server),
+                    detail: format!("Zoom answered HTTP {status} without credentials"),
+                }
             }
-            Err(e) => Probe { reachable: false, authenticated: false, latency_ms: latency(start), failure: Some(classify_transport(&e)), detail: crate::http::describe(&e) },
+            Err(e) => Probe {
+                reachable: false,
+                authenticated: false,
+                latency_ms: latency(start),
+                failure: Some(classify_transport(&e)),
+                detail: crate::http::describe(&e),
+            },
         }
     }
 
@@ -376,17 +466,25 @@ impl HealthMonitor {
             (false, true) if p.failure.is_none() => HealthStatus::Degraded,
             _ => HealthStatus::Unhealthy,
         };
-        ComponentHealth { name: "zoom_api".into(), status, latency_ms: p.latency_ms, detail: p.detail.clone() }
+        ComponentHealth {
+            name: "zoom_api".into(),
+            status,
+            latency_ms: p.latency_ms,
+            detail: p.detail.clone(),
+        }
     }
 
     /// Count stored grants by state.
     pub async fn token_counts(&self) -> crate::Result<TokenCounts> {
         let store = self.client.store();
         let now = Utc::now();
-        let window = chrono::Duration::from_std(self.options.expiry_window).unwrap_or(chrono::Duration::hours(1));
+        let window = chrono::Duration::from_std(self.options.expiry_window)
+            .unwrap_or(chrono::Duration::hours(1));
         let mut c = TokenCounts::default();
         for key in store.keys().await? {
-            let Some(t) = store.load(&key).await? else { continue };
+            let Some(t) = store.load(&key).await? else {
+                continue;
+            };
             c.total += 1;
             match t.status {
                 TokenStatus::ReauthorizationRequired => c.reauthorization_required += 1,
@@ -406,25 +504,48 @@ impl HealthMonitor {
             Some(Ok(c)) if c.reauthorization_required > 0 => (HealthStatus::Degraded, format!("{} of {} users must connect Zoom again", c.reauthorization_required, c.total)),
             Some(Ok(c)) => (HealthStatus::Healthy, format!("{} grants: {} valid, {} expiring soon, {} expired (refresh on use), {} revoked", c.total, c.valid, c.expiring_soon, c.expired, c.revoked)),
         };
-        ComponentHealth { name: "tokens".into(), status, latency_ms: None, detail }
+        ComponentHealth {
+            name: "tokens".into(),
+            status,
+            latency_ms: None,
+            detail,
+        }
     }
 
     fn performance_component(&self, m: &MetricsSnapshot) -> ComponentHealth {
         let failed: u64 = m.errors.values().sum();
-        let error_ratio = if m.calls == 0 { 0.0 } else { failed as f64 / m.calls as f64 };
+        let error_ratio = if m.calls == 0 {
+            0.0
+        } else {
+            failed as f64 / m.calls as f64
+        };
         let mut problems = Vec::new();
         if error_ratio > 0.05 {
             problems.push(format!("{:.1}% of calls failed", error_ratio * 100.0));
         }
         if m.rate_limited > 0 {
-            problems.push(format!("{} answers were 429 (rate limited)", m.rate_limited));
+            problems.push(format!(
+                "{} answers were 429 (rate limited)",
+                m.rate_limited
+            ));
         }
         let (status, detail) = if problems.is_empty() {
-            (HealthStatus::Healthy, format!("{} calls, {} retries, {} refreshes", m.calls, m.retries, m.refreshes))
+            (
+                HealthStatus::Healthy,
+                format!(
+                    "{} calls, {} retries, {} refreshes",
+                    m.calls, m.retries, m.refreshes
+                ),
+            )
         } else {
             (HealthStatus::Degraded, problems.join("; "))
         };
-        ComponentHealth { name: "performance".into(), status, latency_ms: None, detail }
+        ComponentHealth {
+            name: "performance".into(),
+            status,
+            latency_ms: None,
+            detail,
+        }
     }
 
     fn reasons(components: &[ComponentHealth]) -> Vec<String> {
@@ -441,10 +562,20 @@ impl HealthMonitor {
         let limit = self.options.check_timeout;
         let (store, probe, counts) = tokio::join!(
             self.store_component(),
-            async { timed(limit + Duration::from_millis(500), self.probe()).await.0 },
+            async {
+                timed(limit + Duration::from_millis(500), self.probe())
+                    .await
+                    .0
+            },
             async { timed(limit, self.token_counts()).await.0 },
         );
-        let probe = probe.unwrap_or(Probe { reachable: false, authenticated: false, latency_ms: None, failure: Some(ConnectionFailure::Timeout), detail: "the probe timed out".into() });
+        let probe = probe.unwrap_or(Probe {
+            reachable: false,
+            authenticated: false,
+            latency_ms: None,
+            failure: Some(ConnectionFailure::Timeout),
+            detail: "the probe timed out".into(),
+        });
         let components = vec![
             store,
             self.oauth_component(),
@@ -465,7 +596,9 @@ impl HealthMonitor {
 
     /// The tokens report.
     pub async fn tokens(&self) -> TokenHealthReport {
-        let counts = timed(self.options.check_timeout, self.token_counts()).await.0;
+        let counts = timed(self.options.check_timeout, self.token_counts())
+            .await
+            .0;
         let component = self.tokens_component(&counts);
         TokenHealthReport {
             status: component.status,
@@ -480,7 +613,13 @@ impl HealthMonitor {
     /// The connection report.
     pub async fn connection(&self) -> ConnectionHealthReport {
         let limit = self.options.check_timeout + Duration::from_millis(500);
-        let probe = timed(limit, self.probe()).await.0.unwrap_or(Probe { reachable: false, authenticated: false, latency_ms: None, failure: Some(ConnectionFailure::Timeout), detail: "the probe timed out".into() });
+        let probe = timed(limit, self.probe()).await.0.unwrap_or(Probe {
+            reachable: false,
+            authenticated: false,
+            latency_ms: None,
+            failure: Some(ConnectionFailure::Timeout),
+            detail: "the probe timed out".into(),
+        });
         let component = self.api_component(&probe);
         ConnectionHealthReport {
             status: component.status,
@@ -499,7 +638,11 @@ impl HealthMonitor {
         HealthSummary {
             status: overall.status,
             http_status: overall.http_status,
-            components: overall.components.iter().map(|c| (c.name.clone(), c.status)).collect(),
+            components: overall
+                .components
+                .iter()
+                .map(|c| (c.name.clone(), c.status))
+                .collect(),
             tokens,
             metrics: self.client.metrics(),
             checked_at: overall.checked_at,

@@ -37,6 +37,7 @@ pub mod session;
 pub mod store;
 pub mod token;
 pub mod token_manager;
+pub mod verify;
 pub mod webhooks;
 
 pub use client::{ZoomClient, ZoomClientBuilder};

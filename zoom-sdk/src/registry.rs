@@ -56,29 +56,119 @@ pub struct ServiceDescriptor {
 }
 
 const ACTIONS: &[ActionDescriptor] = &[
-    ActionDescriptor { id: "create_meeting", description: "Schedule a Zoom meeting", endpoint: "POST /users/{userId}/meetings", required: &["topic"] },
-    ActionDescriptor { id: "list_meetings", description: "List a user's meetings", endpoint: "GET /users/{userId}/meetings", required: &[] },
-    ActionDescriptor { id: "get_meeting", description: "Get one meeting", endpoint: "GET /meetings/{meetingId}", required: &["meeting_id"] },
-    ActionDescriptor { id: "update_meeting", description: "Change a meeting", endpoint: "PATCH /meetings/{meetingId}", required: &["meeting_id"] },
-    ActionDescriptor { id: "delete_meeting", description: "Cancel a meeting", endpoint: "DELETE /meetings/{meetingId}", required: &["meeting_id"] },
-    ActionDescriptor { id: "list_recordings", description: "List a user's cloud recordings over a date range", endpoint: "GET /users/{userId}/recordings", required: &["from", "to"] },
-    ActionDescriptor { id: "get_meeting_recordings", description: "Get one meeting's recordings", endpoint: "GET /meetings/{meetingId}/recordings", required: &["meeting_id"] },
-    ActionDescriptor { id: "list_webinars", description: "List a user's webinars", endpoint: "GET /users/{userId}/webinars", required: &[] },
-    ActionDescriptor { id: "create_webinar", description: "Schedule a webinar", endpoint: "POST /users/{userId}/webinars", required: &["topic", "start_time"] },
-    ActionDescriptor { id: "get_user", description: "Get the connected Zoom user", endpoint: "GET /users/{userId}", required: &[] },
+    ActionDescriptor {
+        id: "create_meeting",
+        description: "Schedule a Zoom meeting",
+        endpoint: "POST /users/{userId}/meetings",
+        required: &["topic"],
+    },
+    ActionDescriptor {
+        id: "list_meetings",
+        description: "List a user's meetings",
+        endpoint: "GET /users/{userId}/meetings",
+        required: &[],
+    },
+    ActionDescriptor {
+        id: "get_meeting",
+        description: "Get one meeting",
+        endpoint: "GET /meetings/{meetingId}",
+        required: &["meeting_id"],
+    },
+    ActionDescriptor {
+        id: "update_meeting",
+        description: "Change a meeting",
+        endpoint: "PATCH /meetings/{meetingId}",
+        required: &["meeting_id"],
+    },
+    ActionDescriptor {
+        id: "delete_meeting",
+        description: "Cancel a meeting",
+        endpoint: "DELETE /meetings/{meetingId}",
+        required: &["meeting_id"],
+    },
+    ActionDescriptor {
+        id: "list_recordings",
+        description: "List a user's cloud recordings over a date range",
+        endpoint: "GET /users/{userId}/recordings",
+        required: &["from", "to"],
+    },
+    ActionDescriptor {
+        id: "get_meeting_recordings",
+        description: "Get one meeting's recordings",
+        endpoint: "GET /meetings/{meetingId}/recordings",
+        required: &["meeting_id"],
+    },
+    ActionDescriptor {
+        id: "list_webinars",
+        description: "List a user's webinars",
+        endpoint: "GET /users/{userId}/webinars",
+        required: &[],
+    },
+    ActionDescriptor {
+        id: "create_webinar",
+        description: "Schedule a webinar",
+        endpoint: "POST /users/{userId}/webinars",
+        required: &["topic", "start_time"],
+    },
+    ActionDescriptor {
+        id: "get_user",
+        description: "Get the connected Zoom user",
+        endpoint: "GET /users/{userId}",
+        required: &[],
+    },
 ];
 
 const CHAT: &[ChatCommand] = &[
-    ChatCommand { phrase: "schedule zoom meeting", action: "create_meeting", description: "Schedule a meeting" },
-    ChatCommand { phrase: "list zoom meetings", action: "list_meetings", description: "Show upcoming meetings" },
-    ChatCommand { phrase: "show zoom meeting", action: "get_meeting", description: "Show one meeting" },
-    ChatCommand { phrase: "reschedule zoom meeting", action: "update_meeting", description: "Move or rename a meeting" },
-    ChatCommand { phrase: "cancel zoom meeting", action: "delete_meeting", description: "Cancel a meeting" },
-    ChatCommand { phrase: "get zoom recordings", action: "list_recordings", description: "List cloud recordings" },
-    ChatCommand { phrase: "get zoom meeting recording", action: "get_meeting_recordings", description: "Get one meeting's recording files" },
-    ChatCommand { phrase: "list zoom webinars", action: "list_webinars", description: "Show webinars" },
-    ChatCommand { phrase: "schedule zoom webinar", action: "create_webinar", description: "Schedule a webinar" },
-    ChatCommand { phrase: "who am i on zoom", action: "get_user", description: "Show the connected Zoom account" },
+    ChatCommand {
+        phrase: "schedule zoom meeting",
+        action: "create_meeting",
+        description: "Schedule a meeting",
+    },
+    ChatCommand {
+        phrase: "list zoom meetings",
+        action: "list_meetings",
+        description: "Show upcoming meetings",
+    },
+    ChatCommand {
+        phrase: "show zoom meeting",
+        action: "get_meeting",
+        description: "Show one meeting",
+    },
+    ChatCommand {
+        phrase: "reschedule zoom meeting",
+        action: "update_meeting",
+        description: "Move or rename a meeting",
+    },
+    ChatCommand {
+        phrase: "cancel zoom meeting",
+        action: "delete_meeting",
+        description: "Cancel a meeting",
+    },
+    ChatCommand {
+        phrase: "get zoom recordings",
+        action: "list_recordings",
+        description: "List cloud recordings",
+    },
+    ChatCommand {
+        phrase: "get zoom meeting recording",
+        action: "get_meeting_recordings",
+        description: "Get one meeting's recording files",
+    },
+    ChatCommand {
+        phrase: "list zoom webinars",
+        action: "list_webinars",
+        description: "Show webinars",
+    },
+    ChatCommand {
+        phrase: "schedule zoom webinar",
+        action: "create_webinar",
+        description: "Schedule a webinar",
+    },
+    ChatCommand {
+        phrase: "who am i on zoom",
+        action: "get_user",
+        description: "Show the connected Zoom account",
+    },
 ];
 
 impl ServiceDescriptor {
@@ -90,7 +180,11 @@ impl ServiceDescriptor {
             version: env!("CARGO_PKG_VERSION"),
             capabilities: vec!["meetings", "recordings", "users", "webinars"],
             chat_commands: CHAT.to_vec(),
-            workflow_triggers: UNDERSTOOD_EVENTS.iter().copied().filter(|e| *e != "endpoint.url_validation").collect(),
+            workflow_triggers: UNDERSTOOD_EVENTS
+                .iter()
+                .copied()
+                .filter(|e| *e != "endpoint.url_validation")
+                .collect(),
             actions: ACTIONS.to_vec(),
             health: None,
         }
@@ -123,8 +217,20 @@ mod tests {
         assert_eq!(v["name"], "Zoom");
         assert_eq!(v["type"], "communication");
         assert_eq!(v["health"], "healthy");
-        assert!(v["workflow_triggers"].as_array().unwrap().iter().any(|e| e == "recording.completed"));
-        assert!(v["chat_commands"].as_array().unwrap().iter().any(|c| c["phrase"] == "schedule zoom meeting"));
-        assert!(v["chat_commands"].as_array().unwrap().iter().any(|c| c["phrase"] == "get zoom recordings"));
+        assert!(v["workflow_triggers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e == "recording.completed"));
+        assert!(v["chat_commands"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["phrase"] == "schedule zoom meeting"));
+        assert!(v["chat_commands"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["phrase"] == "get zoom recordings"));
     }
 }

@@ -105,9 +105,23 @@ pub(crate) async fn api_layer(
     } else {
         (req, None)
     };
+    let (skew, omit_tracking) = {
+        let st = shared.lock();
+        (st.faults.clock_skew_secs, st.faults.omit_tracking_id)
+    };
     let mut resp = guarded(shared.clone(), matched, req, next).await;
-    resp.headers_mut()
-        .insert("x-zm-trackingid", tracking_id(&shared));
+    if !omit_tracking {
+        resp.headers_mut()
+            .insert("x-zm-trackingid", tracking_id(&shared));
+    }
+    if skew != 0 {
+        let date = (Utc::now() + ChronoDuration::seconds(skew))
+            .to_rfc2822()
+            .replace("+0000", "GMT");
+        if let Ok(v) = HeaderValue::from_str(&date) {
+            resp.headers_mut().insert(header::DATE, v);
+        }
+    }
     match sent {
         None => resp,
         Some(mut record) => {

@@ -31,6 +31,10 @@ pub struct FaultConfig {
     /// The next N API requests are answered 429 with `X-RateLimit-Type: Daily-limit` and a
     /// `Retry-After` at the next UTC midnight.
     pub daily_limit_next: u32,
+    /// Leave `x-zm-trackingid` out of API answers (a proxy that strips headers).
+    pub omit_tracking_id: bool,
+    /// Seconds added to the `Date` header of API answers (a server whose clock is off).
+    pub clock_skew_secs: i64,
     /// When set, faults apply only to requests whose route is exactly this, written as
     /// `"METHOD /template"`, e.g. `"POST /users/{userId}/meetings"`.
     pub only_route: Option<String>,

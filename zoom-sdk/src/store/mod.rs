@@ -41,6 +41,11 @@ pub trait TokenStore: Send + Sync + fmt::Debug {
     /// the newest data.
     async fn lock(&self, key: &TokenKey) -> Result<Box<dyn TokenLock + '_>>;
 
+    /// How the stored grants are sealed, for stores that encrypt (`None` otherwise).
+    async fn encryption_status(&self) -> Result<Option<EncryptionStatus>> {
+        Ok(None)
+    }
+
     /// Keys whose grant belongs to a Zoom user (for `app_deauthorized`). The default scans
     /// every key; database stores answer from an index.
     async fn find_by_zoom_user_id(&self, zoom_user_id: &str) -> Result<Vec<TokenKey>> {
@@ -54,6 +59,18 @@ pub trait TokenStore: Send + Sync + fmt::Debug {
         }
         Ok(found)
     }
+}
+
+/// How many rows are sealed with the current key, with former keys, or not at all.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct EncryptionStatus {
+    /// Sealed with the current key.
+    pub current_key: u64,
+    /// Sealed with a former key (run `reseal`).
+    pub former_keys: u64,
+    /// Plaintext.
+    pub plaintext: u64,
 }
 
 /// An exclusive hold on one key's grant, for the duration of a refresh.
@@ -83,12 +100,40 @@ pub async fn open_from_env() -> Result<std::sync::Arc<dyn TokenStore>> {
 
 /// Open a store from a spec as [`open_from_env`] reads it.
 pub async fn open(spec: &str) -> Result<std::sync::Arc<dyn TokenStore>> {
+    open_with(
+        spec,
+        || TokenEncryption::from_env(),
+        LegacyOptions::from_env(),
+    )
+    .await
+}
+
+/// The kinds of store a spec can name.
+pub fn check_spec(spec: &str) -> Result<()> {
+    match spec.split_once(':') {
+        _ if spec == "memory" => Ok(()),
+        Some(("sqlite", p)) if !p.is_empty() => Ok(()),
+        Some(("postgres" | "legacy-postgres", u)) if u.starts_with("postgres") => Ok(()),
+        _ => Err(crate::Error::config(
+            STORE_ENV,
+            format!("{spec:?} is not a store: use sqlite:PATH, postgres:URL, legacy-postgres:URL or memory"),
+        )),
+    }
+}
+
+/// Open a store from a spec with the given encryption (asked for only by stores that encrypt).
+pub async fn open_with(
+    spec: &str,
+    encryption: impl FnOnce() -> Result<TokenEncryption>,
+    legacy: LegacyOptions,
+) -> Result<std::sync::Arc<dyn TokenStore>> {
     use std::sync::Arc;
+    check_spec(spec)?;
     let store: Arc<dyn TokenStore> = match spec.split_once(':') {
         _ if spec == "memory" => Arc::new(MemoryTokenStore::new()),
-        Some(("sqlite", path)) if !path.is_empty() => Arc::new(SqliteTokenStore::open(path, TokenEncryption::from_env()?).await?),
-        Some(("postgres", url)) => Arc::new(PostgresTokenStore::connect(url, TokenEncryption::from_env()?).await?),
-        Some(("legacy-postgres", url)) => Arc::new(LegacyPostgresTokenStore::connect(url, LegacyOptions::from_env()).await?),
+        Some(("sqlite", path)) if !path.is_empty() => Arc::new(SqliteTokenStore::open(path, encryption()?).await?),
+        Some(("postgres", url)) => Arc::new(PostgresTokenStore::connect(url, encryption()?).await?),
+        Some(("legacy-postgres", url)) => Arc::new(LegacyPostgresTokenStore::connect(url, legacy).await?),
         _ => {
             return Err(crate::Error::config(
                 STORE_ENV,

@@ -275,6 +275,26 @@ macro_rules! sql_token_store {
                 self.key_list($crate::store::sql::KEYS, None, None).await
             }
 
+            async fn encryption_status(&self) -> Result<Option<$crate::store::EncryptionStatus>> {
+                let rows: Vec<(Option<String>, i64)> = sqlx::query_as(
+                    "SELECT encryption_key_id, count(*) FROM zoom_sdk_tokens WHERE status = 'active' GROUP BY encryption_key_id",
+                )
+                .fetch_all(&self.pool)
+                .await
+                .map_err($crate::store::sql::db_err)?;
+                let current = self.encryption.current_key_id();
+                let mut s = $crate::store::EncryptionStatus::default();
+                for (kid, n) in rows {
+                    let n = n as u64;
+                    match kid.as_deref() {
+                        None => s.plaintext += n,
+                        Some(k) if Some(k) == current => s.current_key += n,
+                        Some(_) => s.former_keys += n,
+                    }
+                }
+                Ok(Some(s))
+            }
+
             async fn find_by_zoom_user_id(&self, zoom_user_id: &str) -> Result<Vec<TokenKey>> {
                 self.key_list(
                     $crate::store::sql::KEYS_BY_ZOOM_USER,

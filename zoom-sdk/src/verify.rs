@@ -1,0 +1,1535 @@
+//! The production-readiness suite: numbered checks with stable ids, grouped by area, each
+//! pass / warn / fail / skip with what was found and how to fix it.
+//!
+//! Offline mode looks at the configuration, the token store and the process's metrics and makes
+//! no call to Zoom; online mode also probes Zoom (DNS, TLS, OAuth credentials, an authenticated
+//! call, rate-limit headers, clock) and runs the health report. A check whose prerequisite
+//! failed is skipped and names the prerequisite. Run it with the `zoom-verify` command.
+
+use crate::client::ZoomClient;
+use crate::config::{is_loopback, ZoomConfig};
+use crate::error::Error;
+use crate::health::{classify_transport, HealthMonitor, HealthOptions, HealthReport, HealthStatus};
+use crate::http::metrics::MetricsSnapshot;
+use crate::store::{self, EncryptionStatus, LegacyOptions, TokenEncryption, TokenStore};
+use crate::token::{TokenKey, TokenStatus};
+use secrecy::{ExposeSecret, SecretString};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use url::Url;
+
+/// A check's outcome.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckStatus {
+    /// Fine.
+    Pass,
+    /// Works, but should be fixed.
+    Warn,
+    /// Must be fixed.
+    Fail,
+    /// Not applicable here, or its prerequisite failed.
+    Skip,
+}
+
+/// The areas checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckGroup {
+    /// Environment and configuration.
+    Configuration,
+    /// OAuth set-up.
+    OAuth,
+    /// The token store.
+    TokenStore,
+    /// Zoom's API.
+    Api,
+    /// Rate limits.
+    RateLimits,
+    /// Webhooks.
+    Webhooks,
+    /// Health reports.
+    Health,
+    /// Security.
+    Security,
+    /// Performance.
+    Performance,
+}
+
+/// One check's result.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+#[non_exhaustive]
+pub struct CheckResult {
+    /// Stable id (`CFG-001`).
+    pub id: &'static str,
+    /// Area.
+    pub group: CheckGroup,
+    /// What is checked.
+    pub title: &'static str,
+    /// Outcome.
+    pub status: CheckStatus,
+    /// What was found.
+    pub detail: String,
+    /// How to fix it (present unless the check passed).
+    pub remediation: Option<&'static str>,
+}
+
+/// The whole suite's result.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+#[non_exhaustive]
+pub struct VerificationReport {
+    /// Whether Zoom was called.
+    pub online: bool,
+    /// Every check, in id order.
+    pub results: Vec<CheckResult>,
+    /// Passed checks.
+    pub passed: usize,
+    /// Warnings.
+    pub warned: usize,
+    /// Failures.
+    pub failed: usize,
+    /// Skipped checks.
+    pub skipped: usize,
+}
+
+impl VerificationReport {
+    /// No check failed.
+    pub fn ok(&self) -> bool {
+        self.failed == 0
+    }
+
+    /// One result by id.
+    pub fn get(&self, id: &str) -> Option<&CheckResult> {
+        self.results.iter().find(|r| r.id == id)
+    }
+
+    /// A readable table.
+    pub fn to_table(&self) -> String {
+        let mut out = String::new();
+        for r in &self.results {
+            let mark = match r.status {
+                CheckStatus::Pass => "PASS",
+                CheckStatus::Warn => "WARN",
+                CheckStatus::Fail => "FAIL",
+                CheckStatus::Skip => "skip",
+            };
+            out.push_str(&format!(
+                "{mark}  {:<8} {:<62} {}\n",
+                r.id, r.title, r.detail
+            ));
+            if let (Some(fix), CheckStatus::Warn | CheckStatus::Fail) = (r.remediation, r.status) {
+                out.push_str(&format!("      {:<8} fix: {fix}\n", ""));
+            }
+        }
+        out.push_str(&format!(
+            "\n{} checks ({} mode): {} passed, {} warnings, {} failed, {} skipped\n",
+            self.results.len(),
+            if self.online { "online" } else { "offline" },
+            self.passed,
+            self.warned,
+            self.failed,
+            self.skipped
+        ));
+        out
+    }
+}
+
+/// Every variable the SDK reads (for typo detection).
+pub const KNOWN_VARIABLES: &[&str] = &[
+    "ZOOM_CLIENT_ID",
+    "ZOOM_CLIENT_SECRET",
+    "ZOOM_REDIRECT_URI",
+    "ZOOM_ACCOUNT_ID",
+    "ZOOM_API_BASE_URL",
+    "ZOOM_OAUTH_BASE_URL",
+    "ZOOM_SCOPES",
+    "ZOOM_WEBHOOK_SECRET_TOKEN",
+    "ZOOM_REQUEST_TIMEOUT_SECS",
+    "ZOOM_CONNECT_TIMEOUT_SECS",
+    "ZOOM_RATE_LIMIT_PLAN",
+    "ZOOM_TOKEN_STORE",
+    "ZOOM_TOKEN_ENCRYPTION_KEY",
+    "ZOOM_TOKEN_ENCRYPTION_OLD_KEYS",
+    "ZOOM_TOKEN_STORE_PLAINTEXT",
+    "ZOOM_TEST_POSTGRES_URL",
+    "ZOOM_TEST_PYTHON",
+    "ZOOM_SDK_REQUIRE_POSTGRES",
+];
+
+/// The scopes the SDK's endpoints need (classic names; granular scopes start with these).
+const NEEDED_SCOPES: &[&str] = &[
+    "meeting:read",
+    "meeting:write",
+    "recording:read",
+    "user:read",
+];
+
+/// Runs the suite.
+#[derive(Clone)]
+pub struct Verifier {
+    env: BTreeMap<String, String>,
+    online: bool,
+    metrics: Option<MetricsSnapshot>,
+    store: Option<Arc<dyn TokenStore>>,
+    timeout: Duration,
+}
+
+impl std::fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&String> = self.env.keys().collect();
+        f.debug_struct("Verifier")
+            .field("variables", &names)
+            .field("online", &self.online)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What one check concluded.
+enum Outcome {
+    Pass(String),
+    Problem(String),
+    Skip(String),
+}
+use Outcome::{Pass, Problem, Skip};
+
+struct StoreFacts {
+    store: Result<Arc<dyn TokenStore>, String>,
+    roundtrip: Result<f64, String>,
+    read_ms: Option<f64>,
+    lock_ms: Result<f64, String>,
+    unreadable: Vec<String>,
+    reauth: u64,
+    encryption: Option<EncryptionStatus>,
+}
+
+struct ApiFacts {
+    status: u16,
+    latency_ms: f64,
+    tracking_id: bool,
+    rate: Option<(String, u32)>,
+    date_skew_secs: Option<i64>,
+    scopes: Vec<String>,
+}
+
+struct OnlineFacts {
+    oauth: Result<String, (bool, String)>,
+    dns: Result<(), String>,
+    connect: Result<(), String>,
+    api: Option<Result<ApiFacts, String>>,
+    health: Option<(HealthReport, Duration)>,
+}
+
+struct Facts {
+    env: BTreeMap<String, String>,
+    config: Result<ZoomConfig, Error>,
+    encryption: Result<TokenEncryption, Error>,
+    spec: String,
+    store: Option<StoreFacts>,
+    online: Option<OnlineFacts>,
+    metrics: Option<MetricsSnapshot>,
+}
+
+impl Facts {
+    fn var(&self, k: &str) -> Option<&str> {
+        self.env
+            .get(k)
+            .map(|v| v.as_str())
+            .filter(|v| !v.trim().is_empty())
+    }
+}
+
+fn quoted(v: &str) -> bool {
+    let v = v.trim();
+    v.len() >= 2
+        && ((v.starts_with('"') && v.ends_with('"')) || (v.starts_with('\'') && v.ends_with('\'')))
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut cur = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+impl Verifier {
+    /// A verifier over the process environment (the `ZOOM_*` variables and `ENCRYPTION_KEY`).
+    pub fn from_env() -> Self {
+        Self::with_vars(
+            std::env::vars().filter(|(k, _)| k.starts_with("ZOOM_") || k == "ENCRYPTION_KEY"),
+        )
+    }
+
+    /// A verifier over the given variables.
+    pub fn with_vars<I: IntoIterator<Item = (K, V)>, K: Into<String>, V: Into<String>>(
+        vars: I,
+    ) -> Self {
+        Self {
+            env: vars
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+            online: false,
+            metrics: None,
+            store: None,
+            timeout: Duration::from_secs(5),
+        }
+    }
+
+    /// Call Zoom too.
+    pub fn online(mut self, online: bool) -> Self {
+        self.online = online;
+        self
+    }
+
+    /// Judge these metrics (a running client's `metrics()`) in the performance checks.
+    pub fn with_metrics(mut self, metrics: MetricsSnapshot) -> Self {
+        self.metrics = Some(metrics);
+        self
+    }
+
+    /// Check this store instead of opening the one `ZOOM_TOKEN_STORE` names.
+    pub fn with_store(mut self, store: Arc<dyn TokenStore>) -> Self {
+        self.store = Some(store);
+        self
+    }
+
+    /// The timeout of each online probe.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    async fn store_facts(&self, facts: &Facts) -> StoreFacts {
+        let lookup = |k: &str| facts.env.get(k).cloned();
+        let legacy = {
+            let keys: Vec<&str> = facts
+                .var(store::FERNET_KEY_ENV)
+                .map(|k| k.split(',').collect())
+                .unwrap_or_default();
+            match keys.split_first() {
+                Some((first, rest)) => {
+                    let mut o = LegacyOptions::fernet(first.trim(), rest);
+                    o.write_encrypted = false;
+                    o
+                }
+                None => LegacyOptions::plaintext(),
+            }
+        };
+        let opened = match &self.store {
+            Some(s) => Ok(s.clone()),
+            None => tokio::time::timeout(
+                self.timeout,
+                store::open_with(&facts.spec, || TokenEncryption::from_lookup(lookup), legacy),
+            )
+            .await
+            .unwrap_or_else(|_| Err(Error::storage("no answer within the timeout")))
+            .map_err(|e| e.to_string()),
+        };
+        let mut f = StoreFacts {
+            store: opened,
+            roundtrip: Err("not run".into()),
+            read_ms: None,
+            lock_ms: Err("not run".into()),
+            unreadable: vec![],
+            reauth: 0,
+            encryption: None,
+        };
+        let Ok(s) = f.store.clone() else { return f };
+        let probe = TokenKey::user("__zoom_verify_probe__");
+        let start = Instant::now();
+        let token = crate::token::StoredToken::from_token_set(crate::token::TokenSet::new(
+            SecretString::from("zoom-verify-probe-access".to_string()),
+            Some(SecretString::from("zoom-verify-probe-refresh".to_string())),
+            chrono::Utc::now() + chrono::Duration::minutes(5),
+        ));
+        let rt: Result<(), Error> = async {
+            s.save(&probe, &token).await?;
+            let read_start = Instant::now();
+            let back = s
+                .load(&probe)
+                .await?
+                .ok_or_else(|| Error::storage("the probe grant was not read back"))?;
+            f.read_ms = Some(read_start.elapsed().as_secs_f64() * 1000.0);
+            if back.access_token.expose_secret() != "zoom-verify-probe-access" {
+                return Err(Error::storage("the probe grant came back different"));
+            }
+            s.delete(&probe).await?;
+            Ok(())
+        }
+        .await;
+        f.roundtrip = rt
+            .map(|_| start.elapsed().as_secs_f64() * 1000.0)
+            .map_err(|e| e.to_string());
+        let lock_start = Instant::now();
+        f.lock_ms = match tokio::time::timeout(Duration::from_secs(2), s.lock(&probe)).await {
+            Ok(Ok(l)) => l
+                .release()
+                .await
+                .map(|_| lock_start.elapsed().as_secs_f64() * 1000.0)
+                .map_err(|e| e.to_string()),
+            Ok(Err(e)) => Err(e.to_string()),
+            Err(_) => Err("not granted within 2 s (a stuck refresh elsewhere?)".into()),
+        };
+        if let Ok(keys) = s.keys().await {
+            for k in keys {
+                match s.load(&k).await {
+                    Ok(Some(t)) if t.status == TokenStatus::ReauthorizationRequired => {
+                        f.reauth += 1
+                    }
+                    Ok(_) => {}
+                    Err(_) => f.unreadable.push(k.to_string()),
+                }
+            }
+        }
+        f.encryption = s.encryption_status().await.ok().flatten();
+        f
+    }
+
+    async fn online_facts(
+        &self,
+        config: &ZoomConfig,
+        store: Option<Arc<dyn TokenStore>>,
+    ) -> OnlineFacts {
+        let limit = self.timeout;
+        let client = match store {
+            Some(s) => ZoomClient::builder(config.clone()).token_store(s).build(),
+            None => ZoomClient::new(config.clone()),
+        };
+        let Ok(client) = client else {
+            let e = "the client could not be built".to_string();
+            return OnlineFacts {
+                oauth: Err((false, e.clone())),
+                dns: Err(e.clone()),
+                connect: Err(e),
+                api: None,
+                health: None,
+            };
+        };
+        // OAuth: does Zoom accept the client credentials?
+        let oauth = if config.account_id().is_some() {
+            match tokio::time::timeout(limit, client.oauth().account_credentials()).await {
+                Err(_) => Err((false, "no answer within the timeout".into())),
+                Ok(Ok(_)) => Ok("the account_credentials grant succeeded".into()),
+                Ok(Err(e @ Error::OAuth { .. })) => Err((true, e.to_string())),
+                Ok(Err(e)) => Err((false, e.to_string())),
+            }
+        } else {
+            let bogus = SecretString::from("zoom-verify-probe".to_string());
+            match tokio::time::timeout(limit, client.oauth().refresh(&bogus)).await {
+                Err(_) => Err((false, "no answer within the timeout".into())),
+                Ok(Err(Error::OAuth { error, .. })) if error != "invalid_client" => Ok(format!(
+                    "client authenticated (a dummy refresh was refused with {error}, as expected)"
+                )),
+                Ok(Err(e @ Error::OAuth { .. })) => Err((true, e.to_string())),
+                Ok(Err(e)) => Err((false, e.to_string())),
+                Ok(Ok(_)) => Err((
+                    true,
+                    "the token endpoint accepted a dummy refresh token".into(),
+                )),
+            }
+        };
+        // DNS and connection to the API host.
+        let api_url = config.endpoint(config.api_base_url(), "/users/me");
+        let host = api_url.host_str().unwrap_or_default().to_string();
+        let port = api_url.port_or_known_default().unwrap_or(443);
+        let resolved = tokio::time::timeout(limit, tokio::net::lookup_host((host.as_str(), port)))
+            .await
+            .map(|r| r.map(|addrs| addrs.count()));
+        let dns = match resolved {
+            Ok(Ok(n)) if n > 0 => Ok(()),
+            Ok(Ok(_)) => Err(format!("{host} resolves to no address")),
+            Ok(Err(e)) => Err(format!("{host}: {e}")),
+            Err(_) => Err(format!("{host}: no answer within the timeout")),
+        };
+        let raw = reqwest::Client::builder()
+            .timeout(limit)
+            .connect_timeout(limit)
+            .build();
+        let connect = match (&dns, &raw) {
+            (Err(_), _) => Err("DNS failed".into()),
+            (_, Err(e)) => Err(e.to_string()),
+            (Ok(()), Ok(http)) => match http.get(api_url.clone()).send().await {
+                Ok(_) => Ok(()),
+                Err(e) => Err(format!(
+                    "{:?}: {}",
+                    classify_transport(&e),
+                    crate::http::describe(&e)
+                )),
+            },
+        };
+        // An authenticated call, when there is a token source.
+        let key = match client.account() {
+            Ok(s) => Some(s.key().clone()),
+            Err(_) => {
+                let mut found = None;
+                if let Ok(keys) = client.store().keys().await {
+                    for k in keys {
+                        if let Ok(Some(t)) = client.store().load(&k).await {
+                            if t.status == TokenStatus::Active && matches!(k, TokenKey::User(_)) {
+                                found = Some(k);
+                                break;
+                            }
+                        }
+                    }
+                }
+                found
+            }
+        };
+        let api = match (key, &raw, &connect) {
+            (Some(key), Ok(http), Ok(())) => Some(
+                async {
+                    let token = tokio::time::timeout(limit, client.tokens().access_token(&key))
+                        .await
+                        .map_err(|_| "token: timed out".to_string())?
+                        .map_err(|e| e.to_string())?;
+                    let start = Instant::now();
+                    let resp = http
+                        .get(api_url.clone())
+                        .bearer_auth(token.expose_secret())
+                        .send()
+                        .await
+                        .map_err(|e| crate::http::describe(&e))?;
+                    let latency_ms = start.elapsed().as_secs_f64() * 1000.0;
+                    let h = resp.headers();
+                    let header =
+                        |n: &str| h.get(n).and_then(|v| v.to_str().ok()).map(str::to_string);
+                    let rate = match (
+                        header("x-ratelimit-type"),
+                        header("x-ratelimit-limit").and_then(|l| l.parse().ok()),
+                    ) {
+                        (Some(t), Some(l)) => Some((t, l)),
+                        _ => None,
+                    };
+                    let date_skew_secs = header("date")
+                        .and_then(|d| chrono::DateTime::parse_from_rfc2822(&d).ok())
+                        .map(|d| {
+                            (d.with_timezone(&chrono::Utc) - chrono::Utc::now()).num_seconds()
+                        });
+                    let scopes = client
+                        .store()
+                        .load(&key)
+                        .await
+                        .ok()
+                        .flatten()
+                        .map(|t| t.scopes)
+                        .unwrap_or_default();
+                    Ok(ApiFacts {
+                        status: resp.status().as_u16(),
+                        latency_ms,
+                        tracking_id: h.contains_key("x-zm-trackingid"),
+                        rate,
+                        date_skew_secs,
+                        scopes,
+                    })
+                }
+                .await,
+            ),
+            _ => None,
+        };
+        let start = Instant::now();
+        let monitor = HealthMonitor::new(client.clone()).with_options(HealthOptions {
+            check_timeout: limit.min(Duration::from_secs(3)),
+            ..HealthOptions::default()
+        });
+        let health = tokio::time::timeout(limit + Duration::from_secs(2), monitor.overall())
+            .await
+            .ok()
+            .map(|r| (r, start.elapsed()));
+        OnlineFacts {
+            oauth,
+            dns,
+            connect,
+            api,
+            health,
+        }
+    }
+
+    /// Run every check.
+    pub async fn run(&self) -> VerificationReport {
+        let lookup = |k: &str| self.env.get(k).cloned();
+        let mut facts = Facts {
+            env: self.env.clone(),
+            config: ZoomConfig::from_lookup(lookup),
+            encryption: TokenEncryption::from_lookup(lookup),
+            spec: lookup(store::STORE_ENV)
+                .filter(|s| !s.trim().is_empty())
+                .unwrap_or_else(|| format!("sqlite:{}", store::DEFAULT_SQLITE_PATH)),
+            store: None,
+            online: None,
+            metrics: self.metrics.clone(),
+        };
+        if store::check_spec(&facts.spec).is_ok() {
+            facts.store = Some(self.store_facts(&facts).await);
+        }
+        if self.online {
+            if let Ok(config) = &facts.config {
+                let store = facts.store.as_ref().and_then(|s| s.store.clone().ok());
+                facts.online = Some(self.online_facts(config, store).await);
+            }
+        }
+        evaluate(&facts, self.online)
+    }
+}
+
+struct Out {
+    results: Vec<CheckResult>,
+    not_passed: HashSet<&'static str>,
+}
+
+impl Out {
+    fn check(
+        &mut self,
+        id: &'static str,
+        group: CheckGroup,
+        title: &'static str,
+        severity: CheckStatus,
+        fix: &'static str,
+        outcome: Outcome,
+    ) {
+        let (status, detail) = match outcome {
+            Pass(d) => (CheckStatus::Pass, d),
+            Problem(d) => (severity, d),
+            Skip(d) => (CheckStatus::Skip, d),
+        };
+        if status != CheckStatus::Pass {
+            self.not_passed.insert(id);
+        }
+        self.results.push(CheckResult {
+            id,
+            group,
+            title,
+            status,
+            detail,
+            remediation: (status != CheckStatus::Pass).then_some(fix),
+        });
+    }
+
+    /// Skip when a prerequisite did not pass.
+    fn after(&self, ids: &[&'static str], f: impl FnOnce() -> Outcome) -> Outcome {
+        match ids.iter().find(|i| self.not_passed.contains(**i)) {
+            Some(i) => Skip(format!("needs {i}")),
+            None => f(),
+        }
+    }
+}
+
+const F: CheckStatus = CheckStatus::Fail;
+const W: CheckStatus = CheckStatus::Warn;
+
+fn pass_if(ok: bool, pass: impl Into<String>, problem: impl Into<String>) -> Outcome {
+    if ok {
+        Pass(pass.into())
+    } else {
+        Problem(problem.into())
+    }
+}
+
+#[allow(clippy::too_many_lines)]
+fn evaluate(f: &Facts, online: bool) -> VerificationReport {
+    use CheckGroup::*;
+    let mut o = Out {
+        results: Vec::new(),
+        not_passed: HashSet::new(),
+    };
+    let cfg = f.config.as_ref().ok();
+    let id = f.var("ZOOM_CLIENT_ID");
+    let secret = f.var("ZOOM_CLIENT_SECRET");
+    let redirect = f.var("ZOOM_REDIRECT_URI");
+    let offline_skip = || Skip("online mode only (--online)".to_string());
+
+    // Configuration.
+    o.check("CFG-001", Configuration, "ZOOM_CLIENT_ID is set", F, "Copy the Client ID from your app's App Credentials page on the Zoom App Marketplace into ZOOM_CLIENT_ID.",
+        pass_if(id.is_some(), "set", "ZOOM_CLIENT_ID is missing or empty"));
+    let r = o.after(&["CFG-001"], || {
+        let v = id.unwrap_or_default();
+        pass_if(
+            (8..=64).contains(&v.len())
+                && v.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'),
+            "letters, digits, - and _ only",
+            format!(
+                "{} characters, or characters a Zoom client id never has",
+                v.len()
+            ),
+        )
+    });
+    o.check(
+        "CFG-002",
+        Configuration,
+        "ZOOM_CLIENT_ID is well formed",
+        F,
+        "Copy the Client ID again, without spaces, quotes or line breaks.",
+        r,
+    );
+    o.check(
+        "CFG-003",
+        Configuration,
+        "ZOOM_CLIENT_SECRET is set",
+        F,
+        "Copy the Client Secret from your app's App Credentials page into ZOOM_CLIENT_SECRET.",
+        pass_if(
+            secret.is_some(),
+            "set",
+            "ZOOM_CLIENT_SECRET is missing or empty",
+        ),
+    );
+    let r = o.after(&["CFG-003"], || {
+        let v = secret.unwrap_or_default();
+        pass_if(
+            v.len() >= 16
+                && !v
+                    .chars()
+                    .any(|c| c.is_whitespace() || c == '"' || c == '\''),
+            "long enough, no whitespace or quotes",
+            format!("{} characters, or whitespace or quotes in it", v.len()),
+        )
+    });
+    o.check(
+        "CFG-004",
+        Configuration,
+        "ZOOM_CLIENT_SECRET is well formed",
+        F,
+        "Copy the Client Secret again, whole, without spaces, quotes or line breaks.",
+        r,
+    );
+    let r = o.after(&["CFG-001", "CFG-003"], || {
+        pass_if(id != secret, "different", "the secret equals the client id")
+    });
+    o.check(
+        "CFG-005",
+        Configuration,
+        "The client secret is not the client id",
+        F,
+        "Put the Client Secret, not the Client ID, in ZOOM_CLIENT_SECRET.",
+        r,
+    );
+    o.check("CFG-006", Configuration, "An OAuth flow is configured", F, "Set ZOOM_REDIRECT_URI for user OAuth, or ZOOM_ACCOUNT_ID for a Server-to-Server OAuth app.",
+        pass_if(redirect.is_some() || f.var("ZOOM_ACCOUNT_ID").is_some(), "user OAuth and/or Server-to-Server", "neither ZOOM_REDIRECT_URI nor ZOOM_ACCOUNT_ID is set"));
+    let base = |name: &str, default: &str| -> Result<Url, String> {
+        let raw = f.var(name).unwrap_or(default);
+        Url::parse(raw.trim_end_matches('/')).map_err(|e| format!("{raw:?}: {e}"))
+    };
+    let api = base("ZOOM_API_BASE_URL", crate::config::DEFAULT_API_BASE_URL);
+    let oauth = base("ZOOM_OAUTH_BASE_URL", crate::config::DEFAULT_OAUTH_BASE_URL);
+    o.check("CFG-007", Configuration, "ZOOM_API_BASE_URL is a valid URL", F, "Unset ZOOM_API_BASE_URL (Zoom's https://api.zoom.us/v2 is the default) or give an absolute URL.",
+        match &api { Ok(u) => Pass(u.to_string()), Err(e) => Problem(e.clone()) });
+    o.check(
+        "CFG-008",
+        Configuration,
+        "ZOOM_OAUTH_BASE_URL is a valid URL",
+        F,
+        "Unset ZOOM_OAUTH_BASE_URL (https://zoom.us is the default) or give an absolute URL.",
+        match &oauth {
+            Ok(u) => Pass(u.to_string()),
+            Err(e) => Problem(e.clone()),
+        },
+    );
+    let r = o.after(&["CFG-007"], || {
+        let p = api
+            .as_ref()
+            .map(|u| u.path().to_string())
+            .unwrap_or_default();
+        pass_if(
+            p.ends_with("/v2"),
+            "ends with /v2",
+            format!("the path is {p:?}: Zoom's REST API lives under /v2"),
+        )
+    });
+    o.check(
+        "CFG-009",
+        Configuration,
+        "The API base URL ends with /v2",
+        W,
+        "Append /v2 to ZOOM_API_BASE_URL (e.g. https://api.zoom.us/v2).",
+        r,
+    );
+    let r = o.after(&["CFG-007", "CFG-008"], || {
+        let (a, b) = (api.as_ref().map(is_loopback).unwrap_or(false), oauth.as_ref().map(is_loopback).unwrap_or(false));
+        pass_if(a == b, "both local or both remote", "one of the API and OAuth URLs is local, the other remote: tokens from one are not valid at the other")
+    });
+    o.check(
+        "CFG-010",
+        Configuration,
+        "API and OAuth endpoints belong together",
+        W,
+        "Point ZOOM_API_BASE_URL and ZOOM_OAUTH_BASE_URL at the same Zoom (or the same emulator).",
+        r,
+    );
+    o.check(
+        "CFG-011",
+        Configuration,
+        "The configuration builds",
+        F,
+        "Fix what the detail names; every message says which variable and how.",
+        match &f.config {
+            Ok(_) => Pass("valid".into()),
+            Err(e) => Problem(e.to_string()),
+        },
+    );
+    let r = o.after(&["CFG-011"], || {
+        let t = cfg.map(|c| c.request_timeout()).unwrap_or_default();
+        pass_if(
+            (5.0..=120.0).contains(&t.as_secs_f64()),
+            format!("{t:?}"),
+            format!("{t:?}: too short for Zoom's slower endpoints, or so long that callers hang"),
+        )
+    });
+    o.check(
+        "CFG-012",
+        Configuration,
+        "The request timeout is between 5 s and 120 s",
+        W,
+        "Set ZOOM_REQUEST_TIMEOUT_SECS between 5 and 120 (30 is the default).",
+        r,
+    );
+    let r = o.after(&["CFG-011"], || {
+        let (c, t) = cfg
+            .map(|c| (c.connect_timeout(), c.request_timeout()))
+            .unwrap_or_default();
+        pass_if(
+            c < t,
+            format!("{c:?} < {t:?}"),
+            format!("connect {c:?} is not shorter than the request timeout {t:?}"),
+        )
+    });
+    o.check(
+        "CFG-013",
+        Configuration,
+        "The connect timeout is shorter than the request timeout",
+        W,
+        "Lower ZOOM_CONNECT_TIMEOUT_SECS (10 is the default) below ZOOM_REQUEST_TIMEOUT_SECS.",
+        r,
+    );
+    let unknown: Vec<String> = f
+        .env
+        .keys()
+        .filter(|k| k.starts_with("ZOOM_") && !KNOWN_VARIABLES.contains(&k.as_str()))
+        .map(
+            |k| match KNOWN_VARIABLES.iter().min_by_key(|v| edit_distance(k, v)) {
+                Some(best) if edit_distance(k, best) <= 3 => format!("{k} (did you mean {best}?)"),
+                _ => k.clone(),
+            },
+        )
+        .collect();
+    o.check("CFG-014", Configuration, "Every ZOOM_* variable is one the SDK reads", W, "Rename or remove the variables named in the detail (typos are silently ignored otherwise).",
+        pass_if(unknown.is_empty(), "no unknown ZOOM_* variables", format!("unknown: {}", unknown.join(", "))));
+
+    // OAuth.
+    let redirect_url = redirect.map(Url::parse);
+    let skip_no_redirect = || Skip("ZOOM_REDIRECT_URI not set (no user OAuth)".to_string());
+    o.check("OAU-001", OAuth, "ZOOM_REDIRECT_URI is an absolute URL", F, "Set ZOOM_REDIRECT_URI to the exact Redirect URL for OAuth registered with the app, e.g. https://app.example.com/zoom/callback.",
+        match &redirect_url { None => skip_no_redirect(), Some(Ok(u)) => Pass(u.to_string()), Some(Err(e)) => Problem(e.to_string()) });
+    let r = o.after(&["OAU-001"], || match &redirect_url {
+        Some(Ok(u)) => pass_if(
+            u.scheme() == "https" || (u.scheme() == "http" && is_loopback(u)),
+            "https (or http on localhost)",
+            format!("{} outside localhost", u.scheme()),
+        ),
+        _ => skip_no_redirect(),
+    });
+    o.check(
+        "OAU-002",
+        OAuth,
+        "The redirect URI uses https outside localhost",
+        F,
+        "Serve the OAuth callback over https and register the https URL with the app.",
+        r,
+    );
+    let r = o.after(&["OAU-001"], || match &redirect_url {
+        Some(Ok(u)) => pass_if(
+            u.fragment().is_none(),
+            "no fragment",
+            "has a #fragment, which OAuth forbids",
+        ),
+        _ => skip_no_redirect(),
+    });
+    o.check(
+        "OAU-003",
+        OAuth,
+        "The redirect URI has no fragment",
+        F,
+        "Remove the #... part from ZOOM_REDIRECT_URI and from the app's registered Redirect URL.",
+        r,
+    );
+    let r = o.after(&["OAU-001"], || match &redirect_url {
+        Some(Ok(u)) => pass_if(u.query().is_none(), "no query string", "has a query string: Zoom compares redirect URIs exactly, and the code and state are appended to it"),
+        _ => skip_no_redirect(),
+    });
+    o.check("OAU-004", OAuth, "The redirect URI has no query string", W, "Register and use a callback URL without ?query parameters; keep state in the session instead.", r);
+    let scopes: Option<Vec<&str>> = f
+        .var("ZOOM_SCOPES")
+        .map(|s| s.split([' ', ',']).filter(|x| !x.is_empty()).collect());
+    o.check(
+        "OAU-005",
+        OAuth,
+        "ZOOM_SCOPES are well formed",
+        F,
+        "List scopes separated by spaces, each like meeting:read or meeting:read:list_meetings.",
+        match &scopes {
+            None => Skip("ZOOM_SCOPES not set (the app's configured scopes apply)".into()),
+            Some(s) => {
+                let bad: Vec<&&str> = s
+                    .iter()
+                    .filter(|x| {
+                        !x.contains(':')
+                            || x.split(':').any(|p| {
+                                p.is_empty()
+                                    || !p
+                                        .chars()
+                                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+                            })
+                    })
+                    .collect();
+                pass_if(
+                    bad.is_empty(),
+                    format!("{} scopes", s.len()),
+                    format!("malformed: {bad:?}"),
+                )
+            }
+        },
+    );
+    let r = o.after(&["OAU-005"], || match &scopes {
+        None => Skip("ZOOM_SCOPES not set".into()),
+        Some(s) => {
+            let missing: Vec<&&str> = NEEDED_SCOPES
+                .iter()
+                .filter(|n| !s.iter().any(|x| x.starts_with(**n)))
+                .collect();
+            pass_if(
+                missing.is_empty(),
+                "meetings, recordings and users covered",
+                format!("missing {missing:?}: those SDK calls will be refused"),
+            )
+        }
+    });
+    o.check(
+        "OAU-006",
+        OAuth,
+        "The scopes cover the SDK's calls",
+        W,
+        "Add the missing scopes to the app on the Marketplace and to ZOOM_SCOPES.",
+        r,
+    );
+    o.check(
+        "OAU-007",
+        OAuth,
+        "ZOOM_ACCOUNT_ID is well formed",
+        F,
+        "Copy the Account ID of the Server-to-Server OAuth app again, without spaces.",
+        match f.var("ZOOM_ACCOUNT_ID") {
+            None => Skip("ZOOM_ACCOUNT_ID not set (no Server-to-Server OAuth)".into()),
+            Some(a) => pass_if(
+                a.len() >= 8
+                    && a.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'),
+                "well formed",
+                format!(
+                    "{} characters, or characters an account id never has",
+                    a.len()
+                ),
+            ),
+        },
+    );
+    let online_oauth = f.online.as_ref().map(|x| &x.oauth);
+    let r = o.after(&["CFG-011"], || match online_oauth {
+        None if !online => offline_skip(),
+        None => Skip("needs CFG-011".into()),
+        Some(Ok(d)) => Pass(d.clone()),
+        Some(Err((true, d))) => Problem(d.clone()),
+        Some(Err((false, _))) => Skip("needs OAU-008".into()),
+    });
+    let reach = match online_oauth {
+        None if !online => offline_skip(),
+        None => Skip("needs CFG-011".into()),
+        Some(Ok(_)) | Some(Err((true, _))) => Pass("Zoom's OAuth endpoint answered".into()),
+        Some(Err((false, d))) => Problem(d.clone()),
+    };
+    o.check("OAU-008", OAuth, "Zoom's OAuth endpoint is reachable", F, "Check DNS, proxy and firewall rules for the OAuth host (zoom.us), and ZOOM_OAUTH_BASE_URL.", reach);
+    o.check("OAU-009", OAuth, "Zoom accepts the client credentials", F, "The client id or secret is wrong, or the app is deactivated: copy both again from the App Credentials page.", r);
+
+    // Token store.
+    o.check(
+        "STO-001",
+        TokenStore,
+        "ZOOM_TOKEN_STORE names a store",
+        F,
+        "Set ZOOM_TOKEN_STORE to sqlite:PATH, postgres:URL, legacy-postgres:URL or memory.",
+        match store::check_spec(&f.spec) {
+            Ok(()) => Pass(f.spec.split(':').next().unwrap_or_default().to_string()),
+            Err(e) => Problem(e.to_string()),
+        },
+    );
+    let sf = f.store.as_ref();
+    let r = o.after(&["STO-001"], || match sf.map(|s| &s.store) {
+        Some(Ok(_)) => Pass("opened".into()),
+        Some(Err(e)) => Problem(e.clone()),
+        None => Skip("needs STO-001".into()),
+    });
+    o.check("STO-002", TokenStore, "The token store opens", F, "Check the path or database URL, that the database is running, and the encryption settings named in the detail.", r);
+    let r = o.after(&["STO-002"], || match sf.map(|s| &s.roundtrip) {
+        Some(Ok(ms)) => Pass(format!("{ms:.1} ms")),
+        Some(Err(e)) => Problem(e.clone()),
+        None => Skip("needs STO-002".into()),
+    });
+    o.check("STO-003", TokenStore, "A grant can be written, read back and deleted", F, "Give the application write access to the store (file permissions, database grants) and enough disk space.", r);
+    let r = o.after(&["STO-003"], || match sf.and_then(|s| s.read_ms) {
+        Some(ms) => pass_if(
+            ms < 100.0,
+            format!("{ms:.1} ms"),
+            format!("{ms:.1} ms per token read"),
+        ),
+        None => Skip("needs STO-003".into()),
+    });
+    o.check("STO-004", TokenStore, "Token reads take under 100 ms", W, "Move the store closer to the application (local disk, same network as the database) or add database resources.", r);
+    let r = o.after(&["STO-002"], || match sf.map(|s| &s.lock_ms) {
+        Some(Ok(ms)) => Pass(format!("granted in {ms:.1} ms")),
+        Some(Err(e)) => Problem(e.clone()),
+        None => Skip("needs STO-002".into()),
+    });
+    o.check("STO-005", TokenStore, "The refresh lock is granted within 2 s", F, "Look for a process holding a refresh lock (a stuck transaction) and end it; check the database's lock settings.", r);
+    let r = match f.spec.split_once(':') {
+        Some(("sqlite", p)) => {
+            let tmp = std::env::temp_dir();
+            let path = std::path::Path::new(p);
+            let abs = if path.is_absolute() {
+                path.to_path_buf()
+            } else {
+                std::env::current_dir().unwrap_or_default().join(path)
+            };
+            pass_if(
+                !abs.starts_with(&tmp) && !abs.starts_with("/tmp") && !abs.starts_with("/dev/shm"),
+                abs.display().to_string(),
+                format!(
+                    "{} is in a temporary directory: tokens would vanish on reboot",
+                    abs.display()
+                ),
+            )
+        }
+        _ => Skip("not a SQLite store".into()),
+    };
+    o.check(
+        "STO-006",
+        TokenStore,
+        "The SQLite file is outside temporary directories",
+        W,
+        "Put the SQLite file on persistent storage, e.g. sqlite:/var/lib/yourapp/zoom_tokens.db.",
+        r,
+    );
+    let r = o.after(&["STO-002"], || match sf {
+        Some(s) => pass_if(
+            s.unreadable.is_empty(),
+            "every stored grant opens",
+            format!(
+                "{} grants do not open: {}",
+                s.unreadable.len(),
+                s.unreadable
+                    .iter()
+                    .take(5)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ),
+        None => Skip("needs STO-002".into()),
+    });
+    o.check("STO-007", TokenStore, "Every stored grant opens with the configured keys", F, "Add the key these grants were sealed with to ZOOM_TOKEN_ENCRYPTION_OLD_KEYS (or ENCRYPTION_KEY for Fernet rows).", r);
+    let enc = sf.and_then(|s| s.encryption.clone());
+    let r = o.after(&["STO-002"], || match &enc {
+        Some(e) => pass_if(
+            e.former_keys == 0,
+            "none",
+            format!("{} grants sealed with a former key", e.former_keys),
+        ),
+        None => Skip("the store does not report sealing".into()),
+    });
+    o.check(
+        "STO-008",
+        TokenStore,
+        "No grant is sealed with a former key",
+        W,
+        "Run reseal() (zoom-verify --reseal) so that former keys can be retired.",
+        r,
+    );
+    let r = o.after(&["STO-002"], || match (&enc, &f.encryption) {
+        (Some(e), Ok(TokenEncryption::Encrypted(_))) => pass_if(
+            e.plaintext == 0,
+            "none",
+            format!("{} grants stored in plaintext", e.plaintext),
+        ),
+        (Some(_), _) => Skip("encryption is off".into()),
+        (None, _) => Skip("the store does not report sealing".into()),
+    });
+    o.check(
+        "STO-009",
+        TokenStore,
+        "No grant is in plaintext while encryption is on",
+        W,
+        "Run reseal() (zoom-verify --reseal) to encrypt the plaintext grants in place.",
+        r,
+    );
+    o.check("STO-010", TokenStore, "The store is persistent", W, "Use sqlite:PATH or postgres:URL: the memory store loses every user's connection on restart.",
+        pass_if(f.spec != "memory", "persistent", "the memory store loses every grant on restart"));
+
+    // API (online).
+    let on = f.online.as_ref();
+    let r = o.after(&["CFG-011"], || match on.map(|x| &x.dns) {
+        None => offline_skip(),
+        Some(Ok(())) => Pass("resolves".into()),
+        Some(Err(e)) => Problem(e.clone()),
+    });
+    o.check(
+        "API-001",
+        Api,
+        "The API host resolves (DNS)",
+        F,
+        "Check the resolver configuration and ZOOM_API_BASE_URL's host name.",
+        r,
+    );
+    let r = o.after(&["API-001"], || match on.map(|x| &x.connect) {
+        None => offline_skip(),
+        Some(Ok(())) => Pass("connected and answered".into()),
+        Some(Err(e)) => Problem(e.clone()),
+    });
+    o.check(
+        "API-002",
+        Api,
+        "The API host accepts connections (TCP and TLS)",
+        F,
+        "Check firewalls, proxies (HTTPS_PROXY) and the system's CA certificates for the API host.",
+        r,
+    );
+    let api_facts = on.and_then(|x| x.api.as_ref());
+    let r = o.after(&["API-002"], || match (on, api_facts) {
+        (None, _) => offline_skip(),
+        (Some(_), None) => {
+            Skip("no Server-to-Server account or connected user to call with".into())
+        }
+        (Some(_), Some(Ok(a))) => pass_if(
+            a.status == 200,
+            "GET /users/me succeeded",
+            format!("GET /users/me answered HTTP {}", a.status),
+        ),
+        (Some(_), Some(Err(e))) => Problem(e.clone()),
+    });
+    o.check("API-003", Api, "An authenticated call succeeds", F, "Reconnect the user (or check the Server-to-Server app's scopes and activation); the detail says what Zoom answered.", r);
+    let ok_api = || api_facts.and_then(|a| a.as_ref().ok());
+    let r = o.after(&["API-003"], || match ok_api() {
+        Some(a) => pass_if(
+            a.latency_ms < 1000.0,
+            format!("{:.0} ms", a.latency_ms),
+            format!("{:.0} ms for GET /users/me", a.latency_ms),
+        ),
+        None => Skip("needs API-003".into()),
+    });
+    o.check("API-004", Api, "The API answers within 1 s", W, "Check the network path to Zoom (proxy, DNS, region); raise ZOOM_REQUEST_TIMEOUT_SECS if it stays slow.", r);
+    let r = o.after(&["API-003"], || match ok_api() {
+        Some(a) => pass_if(
+            a.tracking_id,
+            "x-zm-trackingid present",
+            "no x-zm-trackingid: the answer may not come from Zoom (a proxy or a mock?)",
+        ),
+        None => Skip("needs API-003".into()),
+    });
+    o.check(
+        "API-005",
+        Api,
+        "Answers carry Zoom's x-zm-trackingid",
+        W,
+        "Make sure ZOOM_API_BASE_URL points at Zoom and that no proxy strips headers.",
+        r,
+    );
+    let r = o.after(&["API-003"], || match ok_api() {
+        Some(a) if a.scopes.is_empty() => Skip("the grant lists no scopes".into()),
+        Some(a) => {
+            let missing: Vec<&&str> = NEEDED_SCOPES
+                .iter()
+                .filter(|n| !a.scopes.iter().any(|s| s.starts_with(**n)))
+                .collect();
+            pass_if(
+                missing.is_empty(),
+                "the grant covers the SDK's calls",
+                format!("the grant lacks {missing:?}"),
+            )
+        }
+        None => Skip("needs API-003".into()),
+    });
+    o.check(
+        "API-006",
+        Api,
+        "The granted scopes cover the SDK's calls",
+        W,
+        "Add the scopes to the app and have users reconnect so that new grants carry them.",
+        r,
+    );
+
+    // Rate limits.
+    let limits = cfg.map(|c| c.rate_limits().clone());
+    let r = o.after(&["CFG-011"], || match &limits {
+        Some(l) => pass_if(l.enabled, "on", "off: bursts will collect 429s from Zoom"),
+        None => Skip("needs CFG-011".into()),
+    });
+    o.check(
+        "RAT-001",
+        RateLimits,
+        "The client-side rate limiter is on",
+        W,
+        "Set ZOOM_RATE_LIMIT_PLAN to your account's plan (free, pro, business) instead of off.",
+        r,
+    );
+    o.check(
+        "RAT-002",
+        RateLimits,
+        "ZOOM_RATE_LIMIT_PLAN is a known plan",
+        F,
+        "Set ZOOM_RATE_LIMIT_PLAN to free, pro, business or off.",
+        match f.var("ZOOM_RATE_LIMIT_PLAN") {
+            None => Pass("not set (pro)".into()),
+            Some(p) => pass_if(
+                ["free", "pro", "business", "enterprise", "off", "none"]
+                    .contains(&p.trim().to_ascii_lowercase().as_str()),
+                p.to_string(),
+                format!("{p:?} is not a plan"),
+            ),
+        },
+    );
+    let r = o.after(&["API-003", "RAT-001"], || match (ok_api().and_then(|a| a.rate.clone()), &limits) {
+        (Some((t, zoom)), Some(l)) if t.eq_ignore_ascii_case("QPS") => pass_if(zoom >= l.light_per_second.min(l.medium_per_second), format!("Zoom allows {zoom}/s"), format!("Zoom allows {zoom}/s, below the configured plan: the limiter adapts, but set the right plan")),
+        (None, _) if !online => offline_skip(),
+        _ => Skip("Zoom sent no per-second limit on the probe".into()),
+    });
+    o.check(
+        "RAT-003",
+        RateLimits,
+        "Zoom's per-second limit is not below the configured plan",
+        W,
+        "Set ZOOM_RATE_LIMIT_PLAN to the account's actual plan.",
+        r,
+    );
+    let m = f.metrics.as_ref().filter(|m| m.calls > 0);
+    let no_calls = || Skip("no calls measured yet (pass a running client's metrics)".to_string());
+    o.check("RAT-004", RateLimits, "No call failed on a rate limit", W, "Spread the load (the limiter needs the right plan), or move bulk work off-peak; daily limits reset at the time Zoom states.",
+        match m { Some(m) => { let n = m.errors.get("rate_limited").copied().unwrap_or(0); pass_if(n == 0, "none", format!("{n} calls failed rate limited")) } None => no_calls() });
+    o.check("RAT-005", RateLimits, "429 answers are under 1% of requests", W, "Set ZOOM_RATE_LIMIT_PLAN to the account's plan so the limiter keeps bursts under Zoom's limits.",
+        match m { Some(m) => { let r = m.rate_limited as f64 / m.attempts.max(1) as f64; pass_if(r < 0.01, format!("{:.2}%", r * 100.0), format!("{:.1}% of requests drew a 429", r * 100.0)) } None => no_calls() });
+
+    // Webhooks.
+    let wh = f.var("ZOOM_WEBHOOK_SECRET_TOKEN");
+    o.check("WHK-001", Webhooks, "ZOOM_WEBHOOK_SECRET_TOKEN is set", W, "Copy the Secret Token from the app's Feature > Event Subscriptions page into ZOOM_WEBHOOK_SECRET_TOKEN (needed to receive webhooks).",
+        pass_if(wh.is_some(), "set", "not set: webhooks cannot be verified"));
+    let r = o.after(&["WHK-001"], || {
+        let v = wh.unwrap_or_default();
+        pass_if(
+            v.len() >= 16
+                && !v
+                    .chars()
+                    .any(|c| c.is_whitespace() || c == '"' || c == '\''),
+            "well formed",
+            format!("{} characters, or whitespace or quotes in it", v.len()),
+        )
+    });
+    o.check(
+        "WHK-002",
+        Webhooks,
+        "The webhook secret token is well formed",
+        F,
+        "Copy the Secret Token again, whole, without spaces or quotes.",
+        r,
+    );
+    let r = o.after(&["WHK-001", "CFG-003"], || {
+        pass_if(
+            wh != secret,
+            "different",
+            "the webhook secret token equals the client secret",
+        )
+    });
+    o.check(
+        "WHK-003",
+        Webhooks,
+        "The webhook secret differs from the client secret",
+        F,
+        "Use the Secret Token from Event Subscriptions, not the Client Secret.",
+        r,
+    );
+    let r = o.after(&["API-003"], || match ok_api().and_then(|a| a.date_skew_secs) {
+        Some(s) => pass_if(s.abs() <= 60, format!("{s} s"), format!("this machine's clock is {s} s off Zoom's: webhooks outside the 5-minute window are refused")),
+        None if !online => offline_skip(),
+        None => Skip("Zoom's answer had no Date header".into()),
+    });
+    o.check(
+        "WHK-004",
+        Webhooks,
+        "This machine's clock agrees with Zoom's within 60 s",
+        F,
+        "Enable time synchronisation (NTP/chrony) on the server.",
+        r,
+    );
+
+    // Health.
+    let health = on.and_then(|x| x.health.as_ref());
+    let r = match (on, health) {
+        (None, _) => offline_skip(),
+        (Some(_), None) => Problem("the health report did not complete".into()),
+        (Some(_), Some((h, _))) => pass_if(
+            h.status != HealthStatus::Unhealthy,
+            format!("{:?}", h.status),
+            h.reasons.join("; "),
+        ),
+    };
+    o.check(
+        "HLT-001",
+        Health,
+        "Health is not unhealthy",
+        F,
+        "Fix the components the detail names; /api/zoom/health answers 503 until then.",
+        r,
+    );
+    let r = o.after(&["HLT-001"], || match health {
+        Some((h, _)) => pass_if(
+            h.status == HealthStatus::Healthy,
+            "healthy",
+            h.reasons.join("; "),
+        ),
+        None => offline_skip(),
+    });
+    o.check(
+        "HLT-002",
+        Health,
+        "Health is not degraded",
+        W,
+        "Look at the degraded components: re-authorizations, errors or 429s.",
+        r,
+    );
+    let r = o.after(&["STO-002"], || match sf {
+        Some(s) => pass_if(
+            s.reauth == 0,
+            "none",
+            format!("{} users must connect Zoom again", s.reauth),
+        ),
+        None => Skip("needs STO-002".into()),
+    });
+    o.check(
+        "HLT-003",
+        Health,
+        "No user needs to connect Zoom again",
+        W,
+        "Ask these users to reconnect Zoom (their refresh token was refused).",
+        r,
+    );
+
+    // Security.
+    let plaintext = f.var(store::crypto::PLAINTEXT_ENV) == Some("1");
+    let key = f.var(store::crypto::KEY_ENV);
+    let persistent = f.spec != "memory" && !f.spec.starts_with("legacy-postgres");
+    o.check("SEC-001", Security, "Tokens are encrypted at rest", F, "Set ZOOM_TOKEN_ENCRYPTION_KEY to the output of `openssl rand -base64 32` (keep it in a secret manager).",
+        match (key, plaintext, persistent) {
+            (_, _, false) => Skip("the store does not use ZOOM_TOKEN_ENCRYPTION_KEY".into()),
+            (Some(_), _, _) => Pass("ZOOM_TOKEN_ENCRYPTION_KEY set".into()),
+            (None, true, _) => Problem("plaintext storage was chosen (ZOOM_TOKEN_STORE_PLAINTEXT=1)".into()),
+            (None, false, _) => Problem("ZOOM_TOKEN_ENCRYPTION_KEY is missing".into()),
+        });
+    let r = o.after(&["SEC-001"], || match (key, &f.encryption) {
+        (None, _) => Skip("no key".into()),
+        (Some(_), Ok(_)) => Pass("32 random bytes".into()),
+        (Some(_), Err(e)) => Problem(e.to_string()),
+    });
+    o.check("SEC-002", Security, "The encryption key is 32 random bytes", F, "Generate a new key with `openssl rand -base64 32`, move the old one to ZOOM_TOKEN_ENCRYPTION_OLD_KEYS, and reseal.", r);
+    let r = o.after(&["SEC-001"], || match key {
+        Some(k) => pass_if(
+            Some(k) != secret && Some(k) != wh,
+            "not reused",
+            "the encryption key is also used as another secret",
+        ),
+        None => Skip("no key".into()),
+    });
+    o.check(
+        "SEC-003",
+        Security,
+        "The encryption key is not reused as another secret",
+        F,
+        "Use a key of its own for ZOOM_TOKEN_ENCRYPTION_KEY.",
+        r,
+    );
+    let api_remote = api.as_ref().map(|u| !is_loopback(u)).unwrap_or(true);
+    o.check(
+        "SEC-004",
+        Security,
+        "Plaintext token storage is not enabled against Zoom",
+        F,
+        "Remove ZOOM_TOKEN_STORE_PLAINTEXT (development only) and set ZOOM_TOKEN_ENCRYPTION_KEY.",
+        pass_if(
+            !(plaintext && api_remote),
+            if plaintext {
+                "plaintext, but only against a local API"
+            } else {
+                "not enabled"
+            },
+            "ZOOM_TOKEN_STORE_PLAINTEXT=1 with Zoom's real API",
+        ),
+    );
+    let r = o.after(&["CFG-007", "CFG-008"], || {
+        let bad: Vec<String> = [&api, &oauth]
+            .iter()
+            .filter_map(|u| u.as_ref().ok())
+            .filter(|u| u.scheme() != "https" && !is_loopback(u))
+            .map(|u| u.to_string())
+            .collect();
+        pass_if(
+            bad.is_empty(),
+            "https (http only on loopback)",
+            format!("not TLS: {}", bad.join(", ")),
+        )
+    });
+    o.check(
+        "SEC-005",
+        Security,
+        "Zoom is reached over TLS",
+        F,
+        "Use https URLs for ZOOM_API_BASE_URL and ZOOM_OAUTH_BASE_URL.",
+        r,
+    );
+    let r = o.after(&["CFG-007", "CFG-008"], || {
+        let bad = [&api, &oauth]
+            .iter()
+            .filter_map(|u| u.as_ref().ok())
+            .any(|u| !u.username().is_empty() || u.password().is_some());
+        pass_if(
+            !bad,
+            "no user:password@ in the URLs",
+            "a base URL carries credentials",
+        )
+    });
+    o.check(
+        "SEC-006",
+        Security,
+        "Base URLs carry no credentials",
+        F,
+        "Remove user:password@ from the base URLs; the SDK authenticates on its own.",
+        r,
+    );
+    o.check("SEC-007", Security, "ZOOM_TOKEN_STORE carries no database password", W, "Keep the password out of the URL: use PGPASSWORD, a .pgpass file or the platform's secret injection.",
+        match f.spec.split_once(':').and_then(|(_, u)| Url::parse(u).ok()) {
+            Some(u) if u.password().is_some() => Problem("the database URL contains a password".into()),
+            _ => Pass("no password in the URL".into()),
+        });
+    o.check(
+        "SEC-008",
+        Security,
+        "The redirect URI is exact",
+        F,
+        "Register and configure the one exact callback URL: no wildcards, no surrounding spaces.",
+        match f.env.get("ZOOM_REDIRECT_URI") {
+            None => skip_no_redirect(),
+            Some(r) => pass_if(
+                !r.contains('*') && r.trim() == r,
+                "exact",
+                "contains a wildcard or surrounding whitespace",
+            ),
+        },
+    );
+    let quoted_vars: Vec<&str> = [
+        "ZOOM_CLIENT_SECRET",
+        "ZOOM_WEBHOOK_SECRET_TOKEN",
+        "ZOOM_TOKEN_ENCRYPTION_KEY",
+        "ZOOM_CLIENT_ID",
+    ]
+    .into_iter()
+    .filter(|k| f.var(k).is_some_and(quoted))
+    .collect();
+    o.check("SEC-009", Security, "Secrets are not wrapped in quotes", F, "Remove the quotes around the values (a common .env mistake: the quotes become part of the secret).",
+        pass_if(quoted_vars.is_empty(), "no quoted values", format!("quoted: {}", quoted_vars.join(", "))));
+    let r = o.after(&["SEC-001"], || {
+        let old = f.var(store::crypto::OLD_KEYS_ENV).unwrap_or_default();
+        pass_if(
+            !old.split(',').any(|o| Some(o.trim()) == key),
+            "the current key is not listed as old",
+            "ZOOM_TOKEN_ENCRYPTION_OLD_KEYS repeats the current key",
+        )
+    });
+    o.check(
+        "SEC-010",
+        Security,
+        "Former keys do not repeat the current key",
+        W,
+        "List only retired keys in ZOOM_TOKEN_ENCRYPTION_OLD_KEYS.",
+        r,
+    );
+
+    // Performance.
+    o.check(
+        "PRF-001",
+        Performance,
+        "p95 latency is under 2 s on every endpoint",
+        W,
+        "Look at the slow endpoints in the metrics; check the network path to Zoom and page sizes.",
+        match m {
+            Some(m) => {
+                let slow: Vec<String> = m
+                    .latency
+                    .iter()
+                    .filter(|(_, l)| l.p95_ms >= 2000.0)
+                    .map(|(k, l)| format!("{k} p95 {:.0} ms", l.p95_ms))
+                    .collect();
+                pass_if(slow.is_empty(), "all under 2 s", slow.join(", "))
+            }
+            None => no_calls(),
+        },
+    );
+    o.check(
+        "PRF-002",
+        Performance,
+        "Retries are under 10% of calls",
+        W,
+        "Zoom or the network is failing transiently: see errors by class in the metrics.",
+        match m {
+            Some(m) => {
+                let r = m.retries as f64 / m.calls.max(1) as f64;
+                pass_if(
+                    r < 0.10,
+                    format!("{:.1}%", r * 100.0),
+                    format!("{:.1}% of calls needed a retry", r * 100.0),
+                )
+            }
+            None => no_calls(),
+        },
+    );
+    o.check(
+        "PRF-003",
+        Performance,
+        "Failed calls are under 5%",
+        W,
+        "See errors by class in the metrics and fix the most frequent.",
+        match m {
+            Some(m) => {
+                let e: u64 = m.errors.values().sum();
+                let r = e as f64 / m.calls.max(1) as f64;
+                pass_if(
+                    r < 0.05,
+                    format!("{:.1}%", r * 100.0),
+                    format!("{:.1}% of calls failed", r * 100.0),
+                )
+            }
+            None => no_calls(),
+        },
+    );
+    o.check("PRF-004", Performance, "Token refreshes are under 5% of calls", W, "Refresh only on expiry: share one client (and one store) across workers instead of creating one per request.",
+        match m { Some(m) => { let r = m.refreshes as f64 / m.calls.max(1) as f64; pass_if(r < 0.05, format!("{:.1}%", r * 100.0), format!("{} refreshes for {} calls (Zoom's review rejects needless refreshing)", m.refreshes, m.calls)) } None => no_calls() });
+
+    let count = |s: CheckStatus| o.results.iter().filter(|r| r.status == s).count();
+    VerificationReport {
+        online,
+        passed: count(CheckStatus::Pass),
+        warned: count(CheckStatus::Warn),
+        failed: count(CheckStatus::Fail),
+        skipped: count(CheckStatus::Skip),
+        results: o.results,
+    }
+}
