@@ -188,11 +188,30 @@ pub struct HealthOptions {
     pub probe_key: Option<TokenKey>,
 }
 
+impl HealthOptions {
+    /// Set the timeout of each check.
+    pub fn check_timeout(mut self, t: Duration) -> Self {
+        self.check_timeout = t;
+        self
+    }
+    /// Set the "expiring soon" window.
+    pub fn expiry_window(mut self, w: Duration) -> Self {
+        self.expiry_window = w;
+        self
+    }
+    /// Probe the API with this owner's token.
+    pub fn probe_key(mut self, key: TokenKey) -> Self {
+        self.probe_key = Some(key);
+        self
+    }
+}
+
 impl Default for HealthOptions {
     fn default() -> Self {
         Self {
             check_timeout: Duration::from_secs(3),
-            expiry_window: Duration::from_secs(3600),
+            // Zoom's access tokens live an hour; "expiring soon" is their last ten minutes.
+            expiry_window: Duration::from_secs(600),
             probe_key: None,
         }
     }
