@@ -119,6 +119,9 @@ impl TokenManager {
                 return Ok(t.access_token.clone());
             }
         }
+        let early = current
+            .as_ref()
+            .is_some_and(|t| t.is_fresh(self.margin, Utc::now()));
         let result = match key {
             TokenKey::Account(_) => self.oauth.account_credentials().await,
             TokenKey::User(_) => {
@@ -158,7 +161,7 @@ impl TokenManager {
                     return Err(e);
                 }
                 lock.release().await?;
-                self.metrics.record_refresh();
+                self.metrics.record_refresh(early);
                 tracing::info!(key = %key, "zoom.token: refreshed");
                 Ok(token.access_token)
             }

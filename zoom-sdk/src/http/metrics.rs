@@ -16,6 +16,7 @@ pub struct Metrics {
     calls: AtomicU64,
     retries: AtomicU64,
     refreshes: AtomicU64,
+    early_refreshes: AtomicU64,
     rate_limited: AtomicU64,
     errors: Mutex<BTreeMap<&'static str, u64>>,
     latency: Mutex<BTreeMap<&'static str, LatencyWindow>>,
@@ -85,8 +86,11 @@ pub struct MetricsSnapshot {
     pub calls: u64,
     /// Retries made.
     pub retries: u64,
-    /// Token refreshes performed.
+    /// Token refreshes and Server-to-Server token fetches performed.
     pub refreshes: u64,
+    /// Of those, the ones made while the previous token was still fresh (forced, or after
+    /// Zoom rejected a token early). The SDK never does this on its own initiative.
+    pub early_refreshes: u64,
     /// 429 answers seen.
     pub rate_limited: u64,
     /// Failed calls by error kind.
@@ -130,8 +134,11 @@ impl Metrics {
         self.retries.fetch_add(1, Ordering::Relaxed);
     }
 
-    pub(crate) fn record_refresh(&self) {
+    pub(crate) fn record_refresh(&self, early: bool) {
         self.refreshes.fetch_add(1, Ordering::Relaxed);
+        if early {
+            self.early_refreshes.fetch_add(1, Ordering::Relaxed);
+        }
     }
 
     /// Copy the counters.
@@ -141,6 +148,7 @@ impl Metrics {
             calls: self.calls.load(Ordering::Relaxed),
             retries: self.retries.load(Ordering::Relaxed),
             refreshes: self.refreshes.load(Ordering::Relaxed),
+            early_refreshes: self.early_refreshes.load(Ordering::Relaxed),
             rate_limited: self.rate_limited.load(Ordering::Relaxed),
             errors: self
                 .errors

@@ -102,7 +102,7 @@ pub async fn open_from_env() -> Result<std::sync::Arc<dyn TokenStore>> {
 pub async fn open(spec: &str) -> Result<std::sync::Arc<dyn TokenStore>> {
     open_with(
         spec,
-        || TokenEncryption::from_env(),
+        TokenEncryption::from_env,
         LegacyOptions::from_env(),
     )
     .await
