@@ -100,12 +100,7 @@ pub async fn open_from_env() -> Result<std::sync::Arc<dyn TokenStore>> {
 
 /// Open a store from a spec as [`open_from_env`] reads it.
 pub async fn open(spec: &str) -> Result<std::sync::Arc<dyn TokenStore>> {
-    open_with(
-        spec,
-        TokenEncryption::from_env,
-        LegacyOptions::from_env(),
-    )
-    .await
+    open_with(spec, TokenEncryption::from_env, LegacyOptions::from_env()).await
 }
 
 /// The kinds of store a spec can name.
