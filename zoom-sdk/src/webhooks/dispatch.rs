@@ -1,34 +1,14 @@
 //! Routes events to registered handlers. The list of events the SDK understands feeds the
 //! service registry's workflow triggers; later parts (the local meeting index) subscribe here.
 
-use super::events::{typed_events, WebhookEvent};
+use super::events::WebhookEvent;
 use crate::error::Error;
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-/// Every event name the SDK parses into a typed payload.
-pub const UNDERSTOOD_EVENTS: &[&str] = &[
-    "meeting.created",
-    "meeting.updated",
-    "meeting.deleted",
-    "meeting.started",
-    "meeting.ended",
-    "webinar.created",
-    "webinar.updated",
-    "webinar.deleted",
-    "webinar.started",
-    "webinar.ended",
-    "recording.completed",
-    "recording.deleted",
-    "recording.trashed",
-    "recording.recovered",
-    "recording.started",
-    "recording.stopped",
-    "app_deauthorized",
-    "endpoint.url_validation",
-];
+pub use super::events::UNDERSTOOD_EVENTS;
 
 /// A handler: an async function of the event.
 pub type WebhookHandler = Arc<
@@ -93,7 +73,6 @@ impl WebhookDispatcher {
 
     /// Event names the SDK understands (typed payloads).
     pub fn understood_events() -> &'static [&'static str] {
-        debug_assert!(typed_events().eq(UNDERSTOOD_EVENTS.iter().copied()));
         UNDERSTOOD_EVENTS
     }
 

@@ -215,7 +215,9 @@ pub struct WebhookEvent {
     pub raw: Value,
 }
 
-const MEETING_EVENTS: &[&str] = &[
+/// Every event name the SDK parses into a typed payload: the service registry's workflow
+/// triggers. `meeting.*` and `webinar.*` share a payload, as do `recording.*`.
+pub const UNDERSTOOD_EVENTS: &[&str] = &[
     "meeting.created",
     "meeting.updated",
     "meeting.deleted",
@@ -226,24 +228,15 @@ const MEETING_EVENTS: &[&str] = &[
     "webinar.deleted",
     "webinar.started",
     "webinar.ended",
-];
-const RECORDING_EVENTS: &[&str] = &[
     "recording.completed",
     "recording.deleted",
     "recording.trashed",
     "recording.recovered",
     "recording.started",
     "recording.stopped",
+    "app_deauthorized",
+    "endpoint.url_validation",
 ];
-
-/// Every event name the SDK gives a typed payload.
-pub(crate) fn typed_events() -> impl Iterator<Item = &'static str> {
-    MEETING_EVENTS
-        .iter()
-        .chain(RECORDING_EVENTS)
-        .copied()
-        .chain(["app_deauthorized", "endpoint.url_validation"])
-}
 
 impl WebhookEvent {
     /// Parse a body. Unknown events parse as [`EventPayload::Other`]; a known event whose
@@ -275,29 +268,31 @@ impl WebhookEvent {
                 Err(bad(format!("{what} event without a payload object")))
             }
         };
-        let payload = if MEETING_EVENTS.contains(&event.as_str()) {
-            EventPayload::Meeting(
-                serde_json::from_value(typed("meeting")?).map_err(|e| bad(e.to_string()))?,
-            )
-        } else if RECORDING_EVENTS.contains(&event.as_str()) {
-            EventPayload::Recording(
-                serde_json::from_value(typed("recording")?).map_err(|e| bad(e.to_string()))?,
-            )
-        } else if event == "app_deauthorized" {
-            EventPayload::Deauthorization(
-                serde_json::from_value(typed("app_deauthorized")?)
-                    .map_err(|e| bad(e.to_string()))?,
-            )
-        } else if event == "endpoint.url_validation" {
-            let plain_token = payload_v
-                .get("plainToken")
-                .and_then(Value::as_str)
-                .ok_or_else(|| bad("url_validation without plainToken".into()))?
-                .to_string();
-            EventPayload::UrlValidation { plain_token }
-        } else {
-            EventPayload::Other
-        };
+        let understood = UNDERSTOOD_EVENTS.contains(&event.as_str());
+        let payload =
+            if understood && (event.starts_with("meeting.") || event.starts_with("webinar.")) {
+                EventPayload::Meeting(
+                    serde_json::from_value(typed("meeting")?).map_err(|e| bad(e.to_string()))?,
+                )
+            } else if understood && event.starts_with("recording.") {
+                EventPayload::Recording(
+                    serde_json::from_value(typed("recording")?).map_err(|e| bad(e.to_string()))?,
+                )
+            } else if event == "app_deauthorized" {
+                EventPayload::Deauthorization(
+                    serde_json::from_value(typed("app_deauthorized")?)
+                        .map_err(|e| bad(e.to_string()))?,
+                )
+            } else if event == "endpoint.url_validation" {
+                let plain_token = payload_v
+                    .get("plainToken")
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| bad("url_validation without plainToken".into()))?
+                    .to_string();
+                EventPayload::UrlValidation { plain_token }
+            } else {
+                EventPayload::Other
+            };
         Ok(Self {
             event,
             event_ts,
