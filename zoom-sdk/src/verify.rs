@@ -214,6 +214,8 @@ struct ApiFacts {
 }
 
 struct OnlineFacts {
+    /// The probe client's own metrics.
+    metrics: Option<MetricsSnapshot>,
     oauth: Result<String, (bool, String)>,
     dns: Result<(), String>,
     connect: Result<(), String>,
@@ -407,6 +409,7 @@ impl Verifier {
         let Ok(client) = client else {
             let e = "the client could not be built".to_string();
             return OnlineFacts {
+                metrics: None,
                 oauth: Err((false, e.clone())),
                 dns: Err(e.clone()),
                 connect: Err(e),
@@ -545,6 +548,7 @@ impl Verifier {
             .ok()
             .map(|r| (r, start.elapsed()));
         OnlineFacts {
+            metrics: Some(client.metrics()),
             oauth,
             dns,
             connect,
@@ -573,7 +577,12 @@ impl Verifier {
         if self.online {
             if let Ok(config) = &facts.config {
                 let store = facts.store.as_ref().and_then(|s| s.store.clone().ok());
-                facts.online = Some(self.online_facts(config, store).await);
+                let online = self.online_facts(config, store).await;
+                // Without a running client's metrics, judge the probe's own calls.
+                if facts.metrics.is_none() {
+                    facts.metrics = online.metrics.clone();
+                }
+                facts.online = Some(online);
             }
         }
         evaluate(&facts, self.online)
