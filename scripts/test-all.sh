@@ -59,4 +59,6 @@ section "cargo clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
 section "cargo test (Rust suites)"
+# Scratch files of earlier runs (the verification tests keep SQLite files outside /tmp).
+rm -rf /var/tmp/zoom-sdk-tests
 cargo test --workspace
