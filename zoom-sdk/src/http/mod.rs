@@ -273,6 +273,7 @@ impl HttpCore {
                     Err(e) => Err(e),
                 };
                 let latency = sent_at.elapsed();
+                let http_status = result.as_ref().ok().map(|a| a.status);
                 let (outcome, value): (Outcome, Result<T>) = match result {
                     Err(e) => {
                         let outcome = if e.is_connect() {
@@ -302,12 +303,7 @@ impl HttpCore {
                 let span = tracing::Span::current();
                 span.record("attempt", attempt);
                 span.record("latency_ms", latency.as_secs_f64() * 1000.0);
-                if let Some(status) = value
-                    .as_ref()
-                    .err()
-                    .and_then(Error::status)
-                    .or((outcome == Outcome::Success).then_some(200))
-                {
+                if let Some(status) = http_status {
                     span.record("status", status);
                 }
                 self.metrics.record_attempt(req.template, &outcome, latency);
