@@ -70,6 +70,7 @@ impl ZoomClientBuilder {
             oauth.clone(),
             store,
             config.refresh_margin(),
+            config.token_cache_ttl(),
             metrics.clone(),
         );
         let http = HttpCore::new(http_client, config.clone(), metrics.clone());
@@ -200,6 +201,7 @@ impl ZoomClient {
     ) -> Result<Vec<TokenKey>> {
         let keys = self.store().find_by_zoom_user_id(&event.user_id).await?;
         for key in &keys {
+            self.inner.tokens.forget(key);
             let mut lock = self.store().lock(key).await?;
             if let Some(mut t) = lock.load().await? {
                 t.revoke();
@@ -230,6 +232,7 @@ impl ZoomClient {
     /// grant is removed even if Zoom cannot be reached (the error is returned after).
     pub async fn disconnect(&self, user_id: &str) -> Result<()> {
         let key = TokenKey::user(user_id);
+        self.inner.tokens.forget(&key);
         let Some(token) = self.store().load(&key).await? else {
             return Ok(());
         };

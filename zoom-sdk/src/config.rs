@@ -45,6 +45,8 @@ pub struct ZoomConfig {
     request_timeout: Duration,
     #[serde(with = "secs")]
     refresh_margin: Duration,
+    #[serde(with = "secs")]
+    token_cache_ttl: Duration,
     retry: RetryPolicy,
     rate_limits: RateLimits,
     user_agent: String,
@@ -118,6 +120,20 @@ impl ZoomConfig {
         };
         b.request_timeout = secs("ZOOM_REQUEST_TIMEOUT_SECS")?;
         b.connect_timeout = secs("ZOOM_CONNECT_TIMEOUT_SECS")?;
+        if let Some(v) = get("ZOOM_TOKEN_CACHE_SECS") {
+            let n = v
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|n| n.is_finite() && *n >= 0.0)
+                .ok_or_else(|| {
+                    Error::config(
+                        "ZOOM_TOKEN_CACHE_SECS",
+                        format!("{v:?} is not a number of seconds (0 turns the cache off)"),
+                    )
+                })?;
+            b.token_cache_ttl = Some(Duration::from_secs_f64(n));
+        }
         if let Some(plan) = get("ZOOM_RATE_LIMIT_PLAN") {
             b.rate_limits = Some(match plan.trim().to_ascii_lowercase().as_str() {
                 "free" => RateLimits::free(),
@@ -183,6 +199,11 @@ impl ZoomConfig {
     pub fn refresh_margin(&self) -> Duration {
         self.refresh_margin
     }
+    /// How long a fresh access token is served from memory before the store is read again
+    /// (zero: read the store on every call).
+    pub fn token_cache_ttl(&self) -> Duration {
+        self.token_cache_ttl
+    }
     /// The retry policy.
     pub fn retry_policy(&self) -> &RetryPolicy {
         &self.retry
@@ -221,6 +242,7 @@ pub struct ZoomConfigBuilder {
     connect_timeout: Option<Duration>,
     request_timeout: Option<Duration>,
     refresh_margin: Option<Duration>,
+    token_cache_ttl: Option<Duration>,
     retry: Option<RetryPolicy>,
     rate_limits: Option<RateLimits>,
     user_agent: Option<String>,
@@ -291,6 +313,13 @@ impl ZoomConfigBuilder {
     /// Refresh an access token this long before it expires (default 5 minutes).
     pub fn refresh_margin(mut self, v: Duration) -> Self {
         self.refresh_margin = Some(v);
+        self
+    }
+    /// Serve a fresh access token from memory for this long before reading the store again
+    /// (default 30 s; zero reads the store on every call). Changes made by other processes are
+    /// seen within this time.
+    pub fn token_cache_ttl(mut self, v: Duration) -> Self {
+        self.token_cache_ttl = Some(v);
         self
     }
     /// The retry policy (default [`RetryPolicy::default`]).
@@ -423,6 +452,7 @@ impl ZoomConfigBuilder {
             connect_timeout: self.connect_timeout.unwrap_or(Duration::from_secs(10)),
             request_timeout,
             refresh_margin: self.refresh_margin.unwrap_or(Duration::from_secs(300)),
+            token_cache_ttl: self.token_cache_ttl.unwrap_or(Duration::from_secs(30)),
             retry: self.retry.unwrap_or_default(),
             rate_limits: self.rate_limits.unwrap_or_default(),
             user_agent: self

@@ -7,6 +7,11 @@
 //! first one fetched and does not refresh again. The rotated refresh token is written to the
 //! store before the new access token is handed out.
 //!
+//! A fresh access token is also kept in memory for a short while (`token_cache_ttl`, 30 s by
+//! default), so a busy process does not read its store on every call. A change made by another
+//! process (a disconnect, a refresh) is seen within that time; changes made through this
+//! manager are seen at once.
+//!
 //! The one window that can lose a grant is between Zoom's answer to a refresh and the store
 //! write: if the process dies there, Zoom has spent the old refresh token and the new one was
 //! never written. The window is one local write long; nothing else (no API call, no logging
@@ -21,8 +26,16 @@ use chrono::Utc;
 use secrecy::SecretString;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::Mutex as AsyncMutex;
+
+/// A fresh access token held in memory.
+#[derive(Debug)]
+struct Cached {
+    token: SecretString,
+    expires_at: chrono::DateTime<Utc>,
+    read_at: Instant,
+}
 
 /// Hands out access tokens and refreshes them.
 #[derive(Debug)]
@@ -30,6 +43,8 @@ pub struct TokenManager {
     oauth: OAuthClient,
     store: Arc<dyn TokenStore>,
     margin: Duration,
+    cache_ttl: Duration,
+    cache: Mutex<HashMap<TokenKey, Cached>>,
     inflight: Mutex<HashMap<TokenKey, Arc<AsyncMutex<()>>>>,
     metrics: Arc<Metrics>,
 }
@@ -39,15 +54,58 @@ impl TokenManager {
         oauth: OAuthClient,
         store: Arc<dyn TokenStore>,
         margin: Duration,
+        cache_ttl: Duration,
         metrics: Arc<Metrics>,
     ) -> Self {
         Self {
             oauth,
             store,
             margin,
+            cache_ttl,
+            cache: Mutex::new(HashMap::new()),
             inflight: Mutex::new(HashMap::new()),
             metrics,
         }
+    }
+
+    fn cached(&self, key: &TokenKey) -> Option<SecretString> {
+        if self.cache_ttl.is_zero() {
+            return None;
+        }
+        let cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        let margin = chrono::Duration::from_std(self.margin).unwrap_or(chrono::Duration::zero());
+        cache
+            .get(key)
+            .filter(|c| c.read_at.elapsed() < self.cache_ttl && c.expires_at - margin > Utc::now())
+            .map(|c| c.token.clone())
+    }
+
+    fn remember(&self, key: &TokenKey, t: &StoredToken) {
+        if self.cache_ttl.is_zero() {
+            return;
+        }
+        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        if t.status == TokenStatus::Active {
+            cache.insert(
+                key.clone(),
+                Cached {
+                    token: t.access_token.clone(),
+                    expires_at: t.expires_at,
+                    read_at: Instant::now(),
+                },
+            );
+        } else {
+            cache.remove(key);
+        }
+    }
+
+    /// Drop what this manager holds in memory for `key`, so the next call reads the store (the
+    /// client does this itself on disconnect and `app_deauthorized`).
+    pub fn forget(&self, key: &TokenKey) {
+        self.cache
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(key);
     }
 
     /// The store behind this manager.
@@ -58,9 +116,16 @@ impl TokenManager {
     /// A valid access token for `key`: the stored one while it has more than the refresh margin
     /// left, otherwise a refreshed one.
     pub async fn access_token(&self, key: &TokenKey) -> Result<SecretString> {
+        if let Some(token) = self.cached(key) {
+            return Ok(token);
+        }
         if let Some(t) = self.store.load(key).await? {
-            check_usable(key, &t)?;
+            if let Err(e) = check_usable(key, &t) {
+                self.forget(key);
+                return Err(e);
+            }
             if t.is_fresh(self.margin, Utc::now()) {
+                self.remember(key, &t);
                 return Ok(t.access_token);
             }
         }
@@ -74,6 +139,7 @@ impl TokenManager {
         key: &TokenKey,
         rejected: &SecretString,
     ) -> Result<SecretString> {
+        self.forget(key);
         self.refresh(key, Some(rejected)).await
     }
 
@@ -91,7 +157,9 @@ impl TokenManager {
     pub async fn store_grant(&self, key: &TokenKey, token: &StoredToken) -> Result<()> {
         let mut lock = self.store.lock(key).await?;
         lock.save(token).await?;
-        lock.release().await
+        lock.release().await?;
+        self.remember(key, token);
+        Ok(())
     }
 
     fn local_lock(&self, key: &TokenKey) -> Arc<AsyncMutex<()>> {
@@ -112,10 +180,14 @@ impl TokenManager {
         let mut lock = self.store.lock(key).await?;
         let current = lock.load().await?;
         if let Some(t) = &current {
-            check_usable(key, t)?;
+            if let Err(e) = check_usable(key, t) {
+                self.forget(key);
+                return Err(e);
+            }
             let replaced = rejected.is_none_or(|r| !same_secret(r, &t.access_token));
             if replaced && t.is_fresh(self.margin, Utc::now()) {
                 // Another caller (task or process) refreshed while this one waited.
+                self.remember(key, t);
                 return Ok(t.access_token.clone());
             }
         }
@@ -161,6 +233,7 @@ impl TokenManager {
                     return Err(e);
                 }
                 lock.release().await?;
+                self.remember(key, &token);
                 self.metrics.record_refresh(early);
                 tracing::info!(key = %key, "zoom.token: refreshed");
                 Ok(token.access_token)
@@ -174,6 +247,7 @@ impl TokenManager {
                     lock.save(&t).await?;
                 }
                 lock.release().await?;
+                self.forget(key);
                 tracing::warn!(key = %key, "zoom.token: refresh token refused; re-authorization required");
                 Err(Error::ReauthorizationRequired {
                     key: key.to_string(),

@@ -163,8 +163,10 @@ async fn plaintext_rows_are_read_refreshed_and_left_readable_by_python() {
     assert_eq!(me.id, zoom_user);
     assert_eq!(emu.stats().refresh_grants, 0, "a valid row is used as is");
 
-    // The backend's clock says the token expired.
+    // The backend's clock says the token expired (as if the hour had passed, so the SDK's
+    // in-memory copy has lapsed too).
     sqlx::query("UPDATE zoom_oauth_tokens SET expires_at = NOW() - interval '1 minute' WHERE user_id = 'backend-user-1'").execute(&pool).await.unwrap();
+    client.tokens().forget(&TokenKey::user("backend-user-1"));
     client.user("backend-user-1").users().me().await.unwrap();
     assert_eq!(emu.stats().refresh_grants, 1);
 

@@ -81,9 +81,11 @@ pub async fn connected(emu: &Emulator) -> ZoomClient {
     client
 }
 
-/// Mark the stored grant of `USER` as expired, as if an hour had passed.
+/// Mark the stored grant of `USER` as expired, as if an hour had passed (the in-memory copy
+/// is dropped too: an hour later it would have lapsed).
 pub async fn expire_stored(client: &ZoomClient) {
     let key = zoom_sdk::TokenKey::user(USER);
+    client.tokens().forget(&key);
     let mut t = client.store().load(&key).await.unwrap().unwrap();
     t.expires_at = chrono::Utc::now() - chrono::Duration::seconds(10);
     client.store().save(&key, &t).await.unwrap();
