@@ -18,10 +18,12 @@ pub struct MeetingsApi<'a> {
 }
 
 /// Query of `GET /users/{userId}/meetings`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ListMeetings {
     /// Which meetings (Zoom's default: scheduled).
+    #[serde(rename = "type")]
     pub meeting_type: Option<ListMeetingsType>,
     /// Page size, 1 to 300 (Zoom's default: 30).
     pub page_size: Option<u32>,
@@ -52,7 +54,8 @@ impl ListMeetings {
 }
 
 /// Options of `DELETE /meetings/{meetingId}`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct DeleteMeetingOptions {
     /// Delete one occurrence of a recurring meeting.

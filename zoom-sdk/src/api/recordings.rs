@@ -14,8 +14,9 @@ use reqwest::Method;
 /// ranges are split into windows of this many days.
 pub const MAX_WINDOW_DAYS: i64 = 30;
 
-/// A meeting by number or by instance UUID.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A meeting by number or by instance UUID (JSON: a number or a string).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
 pub enum MeetingRef {
     /// The meeting number: all instances.
     Id(u64),
@@ -42,7 +43,7 @@ impl From<u64> for MeetingRef {
 }
 
 /// Query of `GET /users/{userId}/recordings` for one call (at most a month).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListRecordings {
     /// First day (UTC).
@@ -50,8 +51,10 @@ pub struct ListRecordings {
     /// Last day (UTC).
     pub to: NaiveDate,
     /// 1 to 300.
+    #[serde(default)]
     pub page_size: Option<u32>,
     /// Continue from this token.
+    #[serde(default)]
     pub next_page_token: Option<String>,
 }
 

@@ -308,7 +308,7 @@ pub struct MeetingSummary {
 ///     .settings(MeetingSettings::new().waiting_room(true));
 /// assert!(req.validate().is_ok());
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateMeeting {
     /// Topic (at most 200 characters).
@@ -317,28 +317,28 @@ pub struct CreateMeeting {
     #[serde(rename = "type")]
     pub meeting_type: MeetingType,
     /// Start time.
-    #[serde(skip_serializing_if = "Option::is_none", with = "zoom_time")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "zoom_time")]
     pub start_time: Option<DateTime<Utc>>,
     /// Duration in minutes.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
     /// Time zone (IANA name).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
     /// Agenda (at most 2,000 characters).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agenda: Option<String>,
     /// Passcode (at most 10 characters: letters, digits, `@ - _ *`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Schedule on behalf of this user (email or id).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule_for: Option<String>,
     /// Recurrence (types 3 and 8).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recurrence: Option<Recurrence>,
     /// Settings.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<MeetingSettings>,
 }
 
@@ -502,7 +502,8 @@ fn validate_common(
 /// let patch = UpdateMeeting::new().topic("Renamed").duration(30);
 /// assert_eq!(serde_json::to_value(&patch).unwrap(), serde_json::json!({"topic": "Renamed", "duration": 30}));
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct UpdateMeeting {
     /// New topic.
@@ -634,5 +635,35 @@ mod tests {
             serde_json::from_str(r#"{"id": 98765432109, "type": "2"}"#).unwrap();
         assert_eq!(s.id, 98_765_432_109);
         assert_eq!(s.meeting_type, MeetingType::Scheduled);
+    }
+}
+
+#[cfg(test)]
+mod json_input_tests {
+    use super::*;
+
+    #[test]
+    fn requests_come_from_json_as_bindings_send_them() {
+        let c: CreateMeeting = serde_json::from_value(serde_json::json!({
+            "topic": "From Python", "type": 2, "start_time": "2026-12-01T09:00:00Z", "duration": 30,
+            "settings": {"waiting_room": true}
+        }))
+        .unwrap();
+        assert_eq!(c.meeting_type, MeetingType::Scheduled);
+        assert!(c.validate().is_ok());
+        let u: UpdateMeeting = serde_json::from_value(serde_json::json!({"topic": "x"})).unwrap();
+        assert_eq!(u.topic.as_deref(), Some("x"));
+        let q: crate::api::ListMeetings =
+            serde_json::from_value(serde_json::json!({"type": "upcoming", "page_size": 50}))
+                .unwrap();
+        assert_eq!(q.meeting_type, Some(ListMeetingsType::Upcoming));
+        let r: crate::api::MeetingRef =
+            serde_json::from_value(serde_json::json!("/abc//d==")).unwrap();
+        assert_eq!(r, crate::api::MeetingRef::Uuid("/abc//d==".into()));
+        let r: crate::api::MeetingRef =
+            serde_json::from_value(serde_json::json!(85746065432u64)).unwrap();
+        assert_eq!(r, crate::api::MeetingRef::Id(85746065432));
+        let bad = serde_json::from_value::<CreateMeeting>(serde_json::json!({"type": 2}));
+        assert!(bad.is_err(), "a topic is required");
     }
 }

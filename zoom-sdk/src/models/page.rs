@@ -26,7 +26,7 @@ impl<T> Page<T> {
 }
 
 /// `GET /users/{userId}/meetings`'s envelope, as Zoom sends it.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct MeetingPage {
     /// The meetings.

@@ -141,7 +141,7 @@ pub struct MeetingRecording {
 }
 
 /// `GET /users/{userId}/recordings`'s envelope.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RecordingPage {
     /// Start date of the range.

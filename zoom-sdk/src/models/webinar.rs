@@ -64,7 +64,7 @@ pub struct Webinar {
 }
 
 /// `GET /users/{userId}/webinars`'s envelope.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct WebinarPage {
     /// Webinars.
@@ -82,7 +82,7 @@ pub struct WebinarPage {
 }
 
 /// The body of `POST /users/{userId}/webinars`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateWebinar {
     /// Topic (at most 200 characters).
@@ -91,22 +91,22 @@ pub struct CreateWebinar {
     #[serde(rename = "type")]
     pub webinar_type: WebinarType,
     /// Start.
-    #[serde(skip_serializing_if = "Option::is_none", with = "zoom_time")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "zoom_time")]
     pub start_time: Option<DateTime<Utc>>,
     /// Minutes.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
     /// Time zone.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
     /// Agenda.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agenda: Option<String>,
     /// Recurrence (types 6 and 9).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recurrence: Option<Recurrence>,
     /// Settings, as Zoom names them.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<Map<String, Value>>,
 }
 

@@ -25,7 +25,8 @@ pub use receiver::{WebhookReceiver, WebhookReply};
 pub use verify::{WebhookRequest, WebhookVerifier, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 
 /// Why a webhook request was refused. Each maps to the HTTP status to answer with.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, serde::Serialize)]
+#[serde(tag = "kind", content = "detail", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum WebhookError {
     /// A required header is absent.
