@@ -103,17 +103,7 @@ async fn a_rotated_refresh_token_cannot_be_reused_and_the_sdk_never_reuses_it() 
     );
 
     // Re-using the first refresh token fails at "Zoom" exactly as Zoom fails.
-    let c = emu.config();
-    let resp = reqwest::Client::new()
-        .post(format!("{}/oauth/token", emu.oauth_base_url()))
-        .basic_auth(&c.client_id, Some(&c.client_secret))
-        .form(&[
-            ("grant_type", "refresh_token"),
-            ("refresh_token", rt1.expose_secret()),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let resp = spend_refresh_token(&emu, rt1.expose_secret()).await;
     assert_eq!(resp.status(), 400);
     let body: serde_json::Value = resp.json().await.unwrap();
     assert_eq!(
@@ -136,17 +126,7 @@ async fn invalid_grant_marks_the_user_for_reauthorization_and_stops_further_refr
         .refresh_token
         .unwrap();
     // Someone else spends the refresh token behind the SDK's back.
-    let c = emu.config();
-    let resp = reqwest::Client::new()
-        .post(format!("{}/oauth/token", emu.oauth_base_url()))
-        .basic_auth(&c.client_id, Some(&c.client_secret))
-        .form(&[
-            ("grant_type", "refresh_token"),
-            ("refresh_token", rt.expose_secret()),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let resp = spend_refresh_token(&emu, rt.expose_secret()).await;
     assert_eq!(resp.status(), 200);
     expire_stored(&client).await;
 

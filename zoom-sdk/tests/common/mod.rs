@@ -98,3 +98,18 @@ pub fn route(emu: &Emulator, route: &str) -> u64 {
         .copied()
         .unwrap_or(0)
 }
+
+/// Spend a refresh token at the emulator's token endpoint directly, as another program would.
+pub async fn spend_refresh_token(emu: &Emulator, refresh_token: &str) -> reqwest::Response {
+    let c = emu.config();
+    reqwest::Client::new()
+        .post(format!("{}/oauth/token", emu.oauth_base_url()))
+        .basic_auth(&c.client_id, Some(&c.client_secret))
+        .form(&[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh_token),
+        ])
+        .send()
+        .await
+        .expect("the token endpoint answers")
+}
