@@ -58,6 +58,9 @@ cargo fmt --all -- --check
 section "cargo clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
+section "cargo doc (broken or private links are errors)"
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet -p zoom-sdk -p zoom-emulator -p zoom-ffi
+
 section "cargo test (Rust suites)"
 # Scratch files of earlier runs (the verification tests keep SQLite files outside /tmp).
 rm -rf /var/tmp/zoom-sdk-tests

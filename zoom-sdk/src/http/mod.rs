@@ -2,7 +2,7 @@
 //! [`retry`] policy, error mapping, and a `tracing` span per request.
 //!
 //! A request is described by an [`ApiRequest`] whose idempotency is decided where it is built
-//! (in `api/`). [`HttpCore::execute`] sends it, asks the policy what to do with each outcome,
+//! (in `api/`). `HttpCore::execute` sends it, asks the policy what to do with each outcome,
 //! and decodes the body inside the loop so that a malformed answer to a `GET` is retried like
 //! any other transient failure.
 
