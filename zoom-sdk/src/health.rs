@@ -265,6 +265,95 @@ pub(crate) fn classify_transport(e: &reqwest::Error) -> ConnectionFailure {
     }
 }
 
+/// Whose token an API probe uses: the account (Server-to-Server) when configured, else the
+/// first stored user grant that is active. Account grants are not taken from the store: without
+/// the account id configured they cannot be refreshed.
+pub(crate) async fn default_probe_key(client: &ZoomClient) -> Option<TokenKey> {
+    if let Ok(s) = client.account() {
+        return Some(s.key().clone());
+    }
+    let store = client.store();
+    for key in store.keys().await.ok()? {
+        if !matches!(key, TokenKey::User(_)) {
+            continue;
+        }
+        if let Ok(Some(t)) = store.load(&key).await {
+            if t.status == TokenStatus::Active {
+                return Some(key);
+            }
+        }
+    }
+    None
+}
+
+/// Unauthenticated `GET {api}/users/me`: DNS, then connection and TLS, each failure classified.
+/// Any HTTP answer (a 401 included) proves the API reachable.
+pub(crate) async fn probe_unauthenticated(config: &crate::ZoomConfig, limit: Duration) -> Probe {
+    let url = config.endpoint(config.api_base_url(), "/users/me");
+    let start = Instant::now();
+    let latency = |s: Instant| Some(s.elapsed().as_secs_f64() * 1000.0);
+    let failed = |failure, detail: String| Probe {
+        reachable: false,
+        authenticated: false,
+        latency_ms: latency(start),
+        failure: Some(failure),
+        detail,
+    };
+    if let Some(host) = url.host_str() {
+        let port = url.port_or_known_default().unwrap_or(443);
+        let resolved = tokio::time::timeout(limit, tokio::net::lookup_host((host, port)))
+            .await
+            .map(|r| r.map(|addrs| addrs.count()));
+        match resolved {
+            Ok(Ok(n)) if n > 0 => {}
+            Ok(Ok(_)) => {
+                return failed(
+                    ConnectionFailure::Dns,
+                    format!("{host} resolves to no address"),
+                )
+            }
+            Ok(Err(e)) => {
+                return failed(
+                    ConnectionFailure::Dns,
+                    format!("{host} does not resolve: {e}"),
+                )
+            }
+            Err(_) => {
+                return failed(
+                    ConnectionFailure::Dns,
+                    format!("{host}: no DNS answer within {limit:?}"),
+                )
+            }
+        }
+    }
+    let http = match reqwest::Client::builder()
+        .timeout(limit)
+        .connect_timeout(limit)
+        .build()
+    {
+        Ok(h) => h,
+        Err(e) => {
+            return failed(
+                ConnectionFailure::Connect,
+                format!("cannot build an HTTP client: {e}"),
+            )
+        }
+    };
+    match http.get(url).send().await {
+        Ok(resp) => {
+            let status = resp.status().as_u16();
+            Probe {
+                reachable: true,
+                authenticated: false,
+                latency_ms: latency(start),
+                failure: (status >= 500).then_some(ConnectionFailure::Server),
+                detail: format!("Zoom answered HTTP {status} without credentials"),
+            }
+        }
+        Err(e) => failed(classify_transport(&e), crate::http::describe(&e)),
+    }
+}
+
 impl HealthMonitor {
     /// A monitor with default options.
     pub fn new(client: ZoomClient) -> Self {
@@ -347,21 +436,10 @@ impl HealthMonitor {
     }
 
     async fn probe_key(&self) -> Option<TokenKey> {
-        if let Some(k) = &self.options.probe_key {
-            return Some(k.clone());
+        match &self.options.probe_key {
+            Some(k) => Some(k.clone()),
+            None => default_probe_key(&self.client).await,
         }
-        if let Ok(s) = self.client.account() {
-            return Some(s.key().clone());
-        }
-        let store = self.client.store();
-        for key in store.keys().await.ok()? {
-            if let Ok(Some(t)) = store.load(&key).await {
-                if t.status == TokenStatus::Active {
-                    return Some(key);
-                }
-            }
-        }
-        None
     }
 
     /// Probe the API: an authenticated `GET /users/me` when there is a token to use, else an
@@ -392,11 +470,13 @@ impl HealthMonitor {
                     Ok(Err(e)) => {
                         let failure = match &e {
                             Error::Timeout { .. } => ConnectionFailure::Timeout,
-                            Error::Transport { .. } => self
-                                .raw_probe()
-                                .await
-                                .failure
-                                .unwrap_or(ConnectionFailure::Connect),
+                            Error::Transport { .. } => probe_unauthenticated(
+                                self.client.config(),
+                                self.options.check_timeout,
+                            )
+                            .await
+                            .failure
+                            .unwrap_or(ConnectionFailure::Connect),
                             Error::Api(a) if a.status >= 500 => ConnectionFailure::Server,
                             _ => ConnectionFailure::Auth,
                         };
@@ -413,7 +493,8 @@ impl HealthMonitor {
                 }
             }
             None => {
-                let mut p = self.raw_probe().await;
+                let mut p =
+                    probe_unauthenticated(self.client.config(), self.options.check_timeout).await;
                 if p.reachable {
                     p.detail = format!(
                         "{}; no connected user or account to authenticate with",
@@ -422,60 +503,6 @@ impl HealthMonitor {
                 }
                 p
             }
-        }
-    }
-
-    /// Unauthenticated `GET {api}/users/me`, classifying what fails.
-    async fn raw_probe(&self) -> Probe {
-        let url = self
-            .client
-            .config()
-            .endpoint(self.client.config().api_base_url(), "/users/me");
-        let start = Instant::now();
-        let http = reqwest::Client::builder()
-            .timeout(self.options.check_timeout)
-            .connect_timeout(self.options.check_timeout)
-            .build();
-        let Ok(http) = http else {
-            return Probe {
-                reachable: false,
-                authenticated: false,
-                latency_ms: None,
-                failure: Some(ConnectionFailure::Connect),
-                detail: "cannot build an HTTP client".into(),
-            };
-        };
-        let latency = |s: Instant| Some(s.elapsed().as_secs_f64() * 1000.0);
-        if let Some(host) = url.host_str() {
-            let port = url.port_or_known_default().unwrap_or(443);
-            if tokio::net::lookup_host((host, port)).await.is_err() {
-                return Probe {
-                    reachable: false,
-                    authenticated: false,
-                    latency_ms: latency(start),
-                    failure: Some(ConnectionFailure::Dns),
-                    detail: format!("{host} does not resolve"),
-                };
-            }
-        }
-        match http.get(url).send().await {
-            Ok(resp) => {
-                let status = resp.status().as_u16();
-                Probe {
-                    reachable: true,
-                    authenticated: false,
-                    latency_ms: latency(start),
-                    failure: (status >= 500).then_some(ConnectionFailure::Server),
-                    detail: format!("Zoom answered HTTP {status} without credentials"),
-                }
-            }
-            Err(e) => Probe {
-                reachable: false,
-                authenticated: false,
-                latency_ms: latency(start),
-                failure: Some(classify_transport(&e)),
-                detail: crate::http::describe(&e),
-            },
         }
     }
 

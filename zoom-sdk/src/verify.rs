@@ -9,7 +9,10 @@
 use crate::client::ZoomClient;
 use crate::config::{is_loopback, ZoomConfig};
 use crate::error::Error;
-use crate::health::{classify_transport, HealthMonitor, HealthOptions, HealthReport, HealthStatus};
+use crate::health::{
+    default_probe_key, probe_unauthenticated, ConnectionFailure, HealthMonitor, HealthOptions,
+    HealthReport, HealthStatus,
+};
 use crate::http::metrics::MetricsSnapshot;
 use crate::store::{self, EncryptionStatus, LegacyOptions, TokenEncryption, TokenStore};
 use crate::token::{TokenKey, TokenStatus};
@@ -443,51 +446,26 @@ impl Verifier {
         };
         // DNS and connection to the API host.
         let api_url = config.endpoint(config.api_base_url(), "/users/me");
-        let host = api_url.host_str().unwrap_or_default().to_string();
-        let port = api_url.port_or_known_default().unwrap_or(443);
-        let resolved = tokio::time::timeout(limit, tokio::net::lookup_host((host.as_str(), port)))
-            .await
-            .map(|r| r.map(|addrs| addrs.count()));
-        let dns = match resolved {
-            Ok(Ok(n)) if n > 0 => Ok(()),
-            Ok(Ok(_)) => Err(format!("{host} resolves to no address")),
-            Ok(Err(e)) => Err(format!("{host}: {e}")),
-            Err(_) => Err(format!("{host}: no answer within the timeout")),
+        let probe = probe_unauthenticated(config, limit).await;
+        let dns = match probe.failure {
+            Some(ConnectionFailure::Dns) => Err(probe.detail.clone()),
+            _ => Ok(()),
+        };
+        let connect = match (&dns, probe.reachable) {
+            (Err(_), _) => Err("DNS failed".to_string()),
+            (Ok(()), true) => Ok(()),
+            (Ok(()), false) => Err(format!(
+                "{:?}: {}",
+                probe.failure.unwrap_or(ConnectionFailure::Connect),
+                probe.detail
+            )),
         };
         let raw = reqwest::Client::builder()
             .timeout(limit)
             .connect_timeout(limit)
             .build();
-        let connect = match (&dns, &raw) {
-            (Err(_), _) => Err("DNS failed".into()),
-            (_, Err(e)) => Err(e.to_string()),
-            (Ok(()), Ok(http)) => match http.get(api_url.clone()).send().await {
-                Ok(_) => Ok(()),
-                Err(e) => Err(format!(
-                    "{:?}: {}",
-                    classify_transport(&e),
-                    crate::http::describe(&e)
-                )),
-            },
-        };
         // An authenticated call, when there is a token source.
-        let key = match client.account() {
-            Ok(s) => Some(s.key().clone()),
-            Err(_) => {
-                let mut found = None;
-                if let Ok(keys) = client.store().keys().await {
-                    for k in keys {
-                        if let Ok(Some(t)) = client.store().load(&k).await {
-                            if t.status == TokenStatus::Active && matches!(k, TokenKey::User(_)) {
-                                found = Some(k);
-                                break;
-                            }
-                        }
-                    }
-                }
-                found
-            }
-        };
+        let key = default_probe_key(&client).await;
         let api = match (key, &raw, &connect) {
             (Some(key), Ok(http), Ok(())) => Some(
                 async {

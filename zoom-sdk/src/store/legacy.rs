@@ -157,8 +157,6 @@ const STATUS_KEY: &str = "zoom_sdk_status";
 /// Rows whose tokens are still plaintext.
 const PLAIN: &str =
     "(access_token_encrypted IS NULL OR access_token_encrypted = '') AND access_token <> ''";
-const PLAIN_WHERE: &str =
-    "WHERE (access_token_encrypted IS NULL OR access_token_encrypted = '') AND access_token <> ''";
 
 impl LegacyPostgresTokenStore {
     /// Connect to the database holding `zoom_oauth_tokens`. The table must exist; nothing is
@@ -397,7 +395,7 @@ impl LegacyPostgresTokenStore {
                 "zoom_oauth_tokens has no access_token_encrypted / refresh_token_encrypted columns",
             ));
         }
-        let count = |filter: &'static str| {
+        let count = |filter: String| {
             let pool = self.pool.clone();
             async move {
                 let (n,): (i64,) =
@@ -410,14 +408,14 @@ impl LegacyPostgresTokenStore {
         };
         let mut report = LegacyMigrationReport {
             dry_run,
-            rows: count("").await?,
+            rows: count(String::new()).await?,
             already_encrypted: count(
-                "WHERE access_token_encrypted IS NOT NULL AND access_token_encrypted <> ''",
+                "WHERE access_token_encrypted IS NOT NULL AND access_token_encrypted <> ''".into(),
             )
             .await?,
             ..Default::default()
         };
-        report.plaintext = count(PLAIN_WHERE).await?;
+        report.plaintext = count(format!("WHERE {PLAIN}")).await?;
         let sample: Vec<(String,)> = sqlx::query_as(&format!(
             "SELECT user_id FROM zoom_oauth_tokens WHERE {PLAIN} ORDER BY id LIMIT 10"
         ))
@@ -440,7 +438,7 @@ impl LegacyPostgresTokenStore {
             .map_err(db_err)?;
             if rows.is_empty() {
                 tx.rollback().await.map_err(db_err)?;
-                if count(PLAIN_WHERE).await? == 0 {
+                if count(format!("WHERE {PLAIN}")).await? == 0 {
                     break;
                 }
                 // Rows locked by refreshes in progress: wait for them.
