@@ -35,6 +35,10 @@ pub struct FaultConfig {
     pub omit_tracking_id: bool,
     /// Seconds added to the `Date` header of API answers (a server whose clock is off).
     pub clock_skew_secs: i64,
+    /// Latency added to every `/oauth/token` answer, in milliseconds, after the grant was
+    /// processed: a refresh token is already spent when the late answer leaves (the case of a
+    /// caller that gives up while Zoom is still answering).
+    pub token_latency_ms: u64,
     /// When set, faults apply only to requests whose route is exactly this, written as
     /// `"METHOD /template"`, e.g. `"POST /users/{userId}/meetings"`.
     pub only_route: Option<String>,

@@ -140,18 +140,29 @@ fn pkce_ok(challenge: &Option<(String, String)>, verifier: Option<&String>) -> b
 }
 
 /// `POST /oauth/token`: `authorization_code`, `refresh_token` (rotating) and
-/// `account_credentials` grants.
+/// `account_credentials` grants. The grant is processed at once; the answer leaves after the
+/// fault layer's `token_latency_ms`.
 pub(crate) async fn token(
     State(shared): State<Arc<Shared>>,
     headers: HeaderMap,
     Query(q): Query<Params>,
     body: Bytes,
 ) -> Response {
-    let p = params(q, &body);
-    let mut st = shared.lock();
+    let (answer, latency) = {
+        let mut st = shared.lock();
+        let latency = st.faults.token_latency_ms;
+        (grant(&mut st, &headers, params(q, &body)), latency)
+    };
+    if latency > 0 {
+        tokio::time::sleep(Duration::from_millis(latency)).await;
+    }
+    answer
+}
+
+fn grant(st: &mut crate::state::State, headers: &HeaderMap, p: Params) -> Response {
     st.stats.token_requests += 1;
     let (id, secret) = (st.cfg.client_id.clone(), st.cfg.client_secret.clone());
-    if !client_ok(&headers, &id, &secret) {
+    if !client_ok(headers, &id, &secret) {
         return oauth_error(401, "invalid_client", "Invalid client_id or client_secret");
     }
     match p.get("grant_type").map(String::as_str) {
