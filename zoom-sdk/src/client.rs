@@ -3,7 +3,7 @@
 use crate::config::ZoomConfig;
 use crate::error::{Error, Result};
 use crate::http::metrics::{Metrics, MetricsSnapshot};
-use crate::http::{build_client, HttpCore};
+use crate::http::{build_client, ApiRequest, Auth, HttpCore};
 use crate::models::User;
 use crate::oauth::{AuthorizationRequest, OAuthClient, PendingAuthorization};
 use crate::session::ZoomSession;
@@ -71,6 +71,10 @@ impl ZoomClientBuilder {
             store,
             config.refresh_margin(),
             config.token_cache_ttl(),
+            // A lease outlives the longest token request it covers, with room to write.
+            config.request_timeout()
+                + config.connect_timeout()
+                + std::time::Duration::from_secs(30),
             metrics.clone(),
         );
         let http = HttpCore::new(http_client, config.clone(), metrics.clone());
@@ -163,7 +167,10 @@ impl ZoomClient {
     }
 
     /// Finish user OAuth for `user_id`: check `state`, exchange `code` with the PKCE verifier,
-    /// look up the Zoom user, and store the grant. Returns what was stored.
+    /// look up the Zoom user with the new token, and store the grant with its Zoom user id (so
+    /// that `app_deauthorized` can find it). No grant is ever stored without its Zoom user: if
+    /// the look-up fails, the new grant is revoked at Zoom and the error returned, and the user
+    /// can simply try again. Returns what was stored.
     pub async fn complete_authorization(
         &self,
         user_id: &str,
@@ -177,31 +184,36 @@ impl ZoomClient {
         pending.verify_state(returned_state)?;
         let set = self.inner.oauth.exchange_code(code, pending).await?;
         let key = TokenKey::user(user_id);
+        let me = ApiRequest::new(reqwest::Method::GET, "/users/{userId}", "/users/me".into());
+        let me: User = match self.http().json(Auth::Fixed(&set.access_token), &me).await {
+            Ok(me) => me,
+            Err(e) => {
+                // An authorization code grants once: this grant can never be completed, so it
+                // goes back to Zoom rather than lingering there or in the store.
+                if let Err(revoke) = self.inner.oauth.revoke(&set.access_token).await {
+                    tracing::warn!(error = %revoke, "zoom.oauth: could not revoke a grant whose user could not be looked up");
+                }
+                return Err(e);
+            }
+        };
         let mut token = StoredToken::from_token_set(set);
-        // Store first, so the grant is never lost, then learn whose it is.
-        self.inner.tokens.store_grant(&key, &token).await?;
-        let me: User = self.user(user_id).users().me().await?;
-        let mut lock = self.store().lock(&key).await?;
-        if let Some(current) = lock.load().await? {
-            token = current;
-        }
         token.zoom_user_id = Some(me.id.clone());
         token.email = Some(me.email.clone());
         token.account_id = me.account_id.clone();
-        lock.save(&token).await?;
-        lock.release().await?;
+        self.inner.tokens.store_grant(&key, &token).await?;
         Ok(token)
     }
 
     /// Honour `app_deauthorized`: for every stored grant of that Zoom user, wipe the tokens
-    /// and mark it revoked. Returns the keys affected.
+    /// and mark it revoked. Returns the keys affected. An error means some grant may still be
+    /// stored: the webhook receiver then answers 5xx so that Zoom sends the event again.
     pub async fn handle_deauthorization(
         &self,
         event: &crate::webhooks::DeauthorizationEvent,
     ) -> Result<Vec<TokenKey>> {
         let keys = self.store().find_by_zoom_user_id(&event.user_id).await?;
         for key in &keys {
-            self.inner.tokens.forget(key);
+            self.inner.tokens.discard(key);
             let mut lock = self.store().lock(key).await?;
             if let Some(mut t) = lock.load().await? {
                 t.revoke();
@@ -232,7 +244,7 @@ impl ZoomClient {
     /// grant is removed even if Zoom cannot be reached (the error is returned after).
     pub async fn disconnect(&self, user_id: &str) -> Result<()> {
         let key = TokenKey::user(user_id);
-        self.inner.tokens.forget(&key);
+        self.inner.tokens.discard(&key);
         let Some(token) = self.store().load(&key).await? else {
             return Ok(());
         };

@@ -3,7 +3,7 @@
 use crate::api::{MeetingsApi, RecordingsApi, UsersApi, WebinarsApi};
 use crate::client::ZoomClient;
 use crate::error::Result;
-use crate::http::ApiRequest;
+use crate::http::{ApiRequest, Auth};
 use crate::token::TokenKey;
 use serde::de::DeserializeOwned;
 
@@ -61,14 +61,14 @@ impl ZoomSession {
     pub(crate) async fn json<T: DeserializeOwned>(&self, req: &ApiRequest) -> Result<T> {
         self.client
             .http()
-            .json(self.client.tokens(), &self.key, req)
+            .json(Auth::Managed(self.client.tokens(), &self.key), req)
             .await
     }
 
     pub(crate) async fn empty(&self, req: &ApiRequest) -> Result<()> {
         self.client
             .http()
-            .empty(self.client.tokens(), &self.key, req)
+            .empty(Auth::Managed(self.client.tokens(), &self.key), req)
             .await
     }
 }

@@ -110,6 +110,9 @@ pub enum TokenStatus {
     ReauthorizationRequired,
     /// The user disconnected or deauthorized the app.
     Revoked,
+    /// The store holds a status this SDK does not know (written by a newer version, or by
+    /// hand). Such a grant is unusable: the SDK never guesses that it is active.
+    Unrecognized,
 }
 
 impl TokenStatus {
@@ -119,6 +122,21 @@ impl TokenStatus {
             Self::Active => "active",
             Self::ReauthorizationRequired => "reauthorization_required",
             Self::Revoked => "revoked",
+            Self::Unrecognized => "unrecognized",
+        }
+    }
+
+    /// Read a stored name; a name this SDK does not know is [`TokenStatus::Unrecognized`]
+    /// (and logged), never `Active`.
+    pub fn from_stored(s: &str) -> Self {
+        match s {
+            "active" => Self::Active,
+            "reauthorization_required" => Self::ReauthorizationRequired,
+            "revoked" => Self::Revoked,
+            other => {
+                tracing::warn!(status = %other.chars().take(64).collect::<String>(), "zoom.store: unknown grant status; the grant is treated as unusable");
+                Self::Unrecognized
+            }
         }
     }
 }

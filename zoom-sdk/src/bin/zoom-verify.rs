@@ -5,38 +5,19 @@
 //! `--reseal` re-encrypts the store's grants under the current key instead.
 
 use std::process::ExitCode;
-use zoom_sdk::store::{self, PostgresTokenStore, SqliteTokenStore, TokenEncryption};
+use zoom_sdk::store;
 use zoom_sdk::verify::Verifier;
 
 const USAGE: &str =
     "usage: zoom-verify [--online] [--json] [--timeout SECS]\n       zoom-verify --reseal";
 
 async fn reseal() -> Result<String, String> {
-    let spec = std::env::var(store::STORE_ENV)
-        .unwrap_or_else(|_| format!("sqlite:{}", store::DEFAULT_SQLITE_PATH));
-    let enc = || TokenEncryption::from_env().map_err(|e| e.to_string());
-    let report = match spec.split_once(':') {
-        Some(("sqlite", p)) => {
-            SqliteTokenStore::open(p, enc()?)
-                .await
-                .map_err(|e| e.to_string())?
-                .reseal(100)
-                .await
-        }
-        Some(("postgres", u)) => {
-            PostgresTokenStore::connect(u, enc()?)
-                .await
-                .map_err(|e| e.to_string())?
-                .reseal(100)
-                .await
-        }
-        _ => {
-            return Err(format!(
-                "{spec:?}: only sqlite: and postgres: stores are sealed by the SDK"
-            ))
-        }
-    }
-    .map_err(|e| e.to_string())?;
+    let report = store::open_from_env()
+        .await
+        .map_err(|e| e.to_string())?
+        .reseal(100)
+        .await
+        .map_err(|e| e.to_string())?;
     Ok(format!(
         "resealed {} grants in {} batches",
         report.resealed, report.batches

@@ -173,6 +173,37 @@ pub struct HttpCore {
     limiter: Arc<RateLimiter>,
 }
 
+/// Whose credentials a request is sent with.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Auth<'a> {
+    /// A stored grant, refreshed by the token manager as needed.
+    Managed(&'a TokenManager, &'a TokenKey),
+    /// A token not stored (yet): a 401 is final.
+    Fixed(&'a secrecy::SecretString),
+}
+
+impl Auth<'_> {
+    async fn credential(&self) -> Result<crate::token_manager::Credential> {
+        match self {
+            Self::Managed(tokens, key) => tokens.credential(key).await,
+            Self::Fixed(token) => Ok(crate::token_manager::Credential {
+                token: (*token).clone(),
+                account_id: None,
+            }),
+        }
+    }
+
+    /// The rate-limit bucket: Zoom counts per account; a grant whose account is unknown gets
+    /// a bucket of its own rather than another account's.
+    fn bucket(&self, account_id: Option<&str>) -> String {
+        match (account_id, self) {
+            (Some(a), _) => format!("account:{a}"),
+            (None, Self::Managed(_, key)) => key.to_string(),
+            (None, Self::Fixed(_)) => "unstored-grant".into(),
+        }
+    }
+}
+
 /// What came back from one attempt.
 struct Answer {
     status: u16,
@@ -200,34 +231,27 @@ impl HttpCore {
         &self.metrics
     }
 
-    /// Send `req` for `key`, retrying as the policy says, and decode a JSON answer.
+    /// Send `req`, retrying as the policy says, and decode a JSON answer.
     pub(crate) async fn json<T: DeserializeOwned>(
         &self,
-        tokens: &TokenManager,
-        key: &TokenKey,
+        auth: Auth<'_>,
         req: &ApiRequest,
     ) -> Result<T> {
-        self.execute(tokens, key, req, |body| {
+        self.execute(auth, req, |body| {
             serde_json::from_slice::<T>(body).map_err(|e| e.to_string())
         })
         .await
     }
 
-    /// Send `req` for `key` when no body is expected (204).
-    pub(crate) async fn empty(
-        &self,
-        tokens: &TokenManager,
-        key: &TokenKey,
-        req: &ApiRequest,
-    ) -> Result<()> {
-        self.execute(tokens, key, req, |_| Ok(())).await
+    /// Send `req` when no body is expected (204).
+    pub(crate) async fn empty(&self, auth: Auth<'_>, req: &ApiRequest) -> Result<()> {
+        self.execute(auth, req, |_| Ok(())).await
     }
 
     /// The retry loop.
     pub(crate) async fn execute<T>(
         &self,
-        tokens: &TokenManager,
-        key: &TokenKey,
+        auth: Auth<'_>,
         req: &ApiRequest,
         decode: impl Fn(&[u8]) -> std::result::Result<T, String>,
     ) -> Result<T> {
@@ -247,8 +271,10 @@ impl HttpCore {
             let started = Instant::now();
             loop {
                 attempt += 1;
-                let token = tokens.access_token(key).await?;
-                self.limiter.acquire(req.category).await?;
+                let credential = auth.credential().await?;
+                let token = credential.token;
+                let bucket = auth.bucket(credential.account_id.as_deref());
+                self.limiter.acquire(&bucket, req.category).await?;
                 let sent_at = Instant::now();
                 let mut builder = self
                     .client
@@ -296,7 +322,8 @@ impl HttpCore {
                         (outcome, Err(err))
                     }
                     Ok(answer) => {
-                        self.limiter.observe(req.category, &rate_signal(&answer));
+                        self.limiter
+                            .observe(&bucket, req.category, &rate_signal(&answer));
                         classify(answer, &decode)
                     }
                 };
@@ -326,7 +353,19 @@ impl HttpCore {
                     }
                     Decision::RefreshAndRetry => {
                         refreshed = true;
-                        tokens.refresh_rejected(key, &token).await?;
+                        match auth {
+                            Auth::Managed(tokens, key) => {
+                                tokens.refresh_rejected(key, &token).await?;
+                            }
+                            Auth::Fixed(_) => {
+                                self.metrics.record_call(
+                                    req.template,
+                                    value.as_ref().err(),
+                                    started.elapsed(),
+                                );
+                                return value;
+                            }
+                        }
                     }
                     Decision::RetryAfter(delay) => {
                         self.metrics.record_retry();
@@ -356,19 +395,29 @@ fn header<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
     h.get(name).and_then(|v| v.to_str().ok())
 }
 
-/// `Retry-After` as seconds, an RFC 3339 instant (Zoom's daily limit) or an HTTP date.
+/// `Retry-After` as seconds, an RFC 3339 instant (Zoom's daily limit) or an HTTP date, clamped
+/// to [`ratelimit::MAX_WAIT`]: any value of any size is a duration or `None`, never a panic.
 pub(crate) fn parse_retry_after(v: &str, now: chrono::DateTime<chrono::Utc>) -> Option<Duration> {
     let v = v.trim();
     if let Ok(secs) = v.parse::<f64>() {
-        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs));
+        if !(secs.is_finite() && secs >= 0.0) {
+            return None;
+        }
+        return Some(
+            Duration::try_from_secs_f64(secs)
+                .unwrap_or(ratelimit::MAX_WAIT)
+                .min(ratelimit::MAX_WAIT),
+        );
     }
     let at = chrono::DateTime::parse_from_rfc3339(v)
         .or_else(|_| chrono::DateTime::parse_from_rfc2822(v))
         .ok()?;
+    let delta = at.with_timezone(&chrono::Utc).signed_duration_since(now);
     Some(
-        (at.with_timezone(&chrono::Utc) - now)
+        delta
             .to_std()
-            .unwrap_or(Duration::ZERO),
+            .unwrap_or(Duration::ZERO)
+            .min(ratelimit::MAX_WAIT),
     )
 }
 

@@ -1,5 +1,9 @@
-//! A client-side limiter per Zoom rate-limit category, so that a burst of calls stays under
-//! Zoom's limits instead of collecting 429s.
+//! A client-side limiter per Zoom account and rate-limit category, so that a burst of calls
+//! stays under Zoom's limits instead of collecting 429s.
+//!
+//! Zoom counts per account: each account gets its own buckets (created with the configured
+//! plan's limits on first use), so one account's daily limit or learned QPS never applies to
+//! another in a multi-account app.
 //!
 //! Each category keeps the send times of its last requests (a sliding window, as Zoom counts)
 //! and makes a caller wait until the window has room. It adapts to what Zoom says: the
@@ -9,7 +13,7 @@
 
 use crate::error::{ApiError, Error, RateLimitType, Result};
 use serde::{Deserialize, Serialize};
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -148,7 +152,32 @@ impl Bucket {
 #[derive(Debug)]
 pub struct RateLimiter {
     enabled: bool,
-    buckets: Mutex<[Bucket; 4]>,
+    limits: RateLimits,
+    accounts: Mutex<HashMap<String, [Bucket; 4]>>,
+}
+
+/// Accounts kept before idle ones are dropped.
+const MAX_ACCOUNTS: usize = 4096;
+
+/// The latest instant `now + d` that does not overflow (a `Retry-After` of centuries is
+/// clamped, never a panic).
+fn later(now: Instant, d: Duration) -> Instant {
+    now.checked_add(d.min(MAX_WAIT))
+        .unwrap_or(now + Duration::from_secs(3600))
+}
+
+/// The longest pause or closure the limiter honours (a daily limit resets within a day).
+pub(crate) const MAX_WAIT: Duration = Duration::from_secs(48 * 3600);
+
+impl Bucket {
+    fn idle(&self, now: Instant) -> bool {
+        self.paused_until.is_none_or(|u| u <= now)
+            && self.closed_until.is_none_or(|u| u <= now)
+            && self
+                .sent
+                .back()
+                .is_none_or(|t| now.duration_since(*t) >= self.window.mul_f64(MARGIN))
+    }
 }
 
 /// What an answer said about rate limits.
@@ -162,41 +191,60 @@ pub(crate) struct RateSignal {
 }
 
 impl RateLimiter {
-    /// A limiter for `limits`.
+    /// A limiter for `limits`, applied to each account separately.
     pub fn new(limits: &RateLimits) -> Self {
-        let s = Duration::from_secs(1);
         Self {
             enabled: limits.enabled,
-            buckets: Mutex::new([
-                Bucket::new(limits.light_per_second, s),
-                Bucket::new(limits.medium_per_second, s),
-                Bucket::new(limits.heavy_per_second, s),
-                Bucket::new(
-                    limits.resource_intensive_per_minute,
-                    Duration::from_secs(60),
-                ),
-            ]),
+            limits: limits.clone(),
+            accounts: Mutex::new(HashMap::new()),
         }
     }
 
-    /// Wait for room in `category`. Fails at once, unsent, while a daily limit is in force.
-    pub async fn acquire(&self, category: RateCategory) -> Result<()> {
+    fn fresh_buckets(&self) -> [Bucket; 4] {
+        let s = Duration::from_secs(1);
+        let l = &self.limits;
+        [
+            Bucket::new(l.light_per_second, s),
+            Bucket::new(l.medium_per_second, s),
+            Bucket::new(l.heavy_per_second, s),
+            Bucket::new(l.resource_intensive_per_minute, Duration::from_secs(60)),
+        ]
+    }
+
+    /// Run `f` on the bucket of `account` and `category`.
+    fn with_bucket<T>(
+        &self,
+        account: &str,
+        category: RateCategory,
+        f: impl FnOnce(&mut Bucket, Instant) -> T,
+    ) -> T {
+        let mut accounts = self.accounts.lock().unwrap_or_else(|p| p.into_inner());
+        let now = Instant::now();
+        if accounts.len() >= MAX_ACCOUNTS && !accounts.contains_key(account) {
+            accounts.retain(|_, b| !b.iter().all(|b| b.idle(now)));
+        }
+        let buckets = accounts
+            .entry(account.to_string())
+            .or_insert_with(|| self.fresh_buckets());
+        f(&mut buckets[category.index()], now)
+    }
+
+    /// Wait for room in `category` of `account` (any stable name of a Zoom account). Fails at
+    /// once, unsent, while that account's daily limit is in force.
+    pub async fn acquire(&self, account: &str, category: RateCategory) -> Result<()> {
         if !self.enabled {
             return Ok(());
         }
         loop {
-            let wait = {
-                let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
-                let b = &mut buckets[category.index()];
-                let now = Instant::now();
+            let wait = self.with_bucket(account, category, |b, now| {
                 if let Some(until) = b.closed_until {
                     if until > now {
                         return Err(daily_closed(category, until - now));
                     }
                     b.closed_until = None;
                 }
-                match b.paused_until {
-                    Some(until) if until > now => until - now,
+                Ok(match b.paused_until {
+                    Some(until) if until > now => Some(until - now),
                     _ => {
                         let window = b.window.mul_f64(MARGIN);
                         while b
@@ -208,24 +256,31 @@ impl RateLimiter {
                         }
                         if (b.sent.len() as u32) < b.limit {
                             b.sent.push_back(now);
-                            return Ok(());
+                            None
+                        } else {
+                            let oldest = b.sent.front().copied().unwrap_or(now);
+                            Some(
+                                window
+                                    .saturating_sub(now.duration_since(oldest))
+                                    .max(Duration::from_millis(1)),
+                            )
                         }
-                        let oldest = b.sent.front().copied().unwrap_or(now);
-                        window
-                            .saturating_sub(now.duration_since(oldest))
-                            .max(Duration::from_millis(1))
                     }
-                }
-            };
-            tokio::time::sleep(wait).await;
+                })
+            })?;
+            match wait {
+                None => return Ok(()),
+                Some(w) => tokio::time::sleep(w).await,
+            }
         }
     }
 
-    /// Learn from an answer.
-    pub(crate) fn observe(&self, category: RateCategory, s: &RateSignal) {
-        let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
-        let b = &mut buckets[category.index()];
-        let now = Instant::now();
+    /// Learn from an answer to a request of `account`.
+    pub(crate) fn observe(&self, account: &str, category: RateCategory, s: &RateSignal) {
+        self.with_bucket(account, category, |b, now| Self::learn(b, now, s));
+    }
+
+    fn learn(b: &mut Bucket, now: Instant, s: &RateSignal) {
         let qps = s
             .limit_type
             .as_deref()
@@ -240,12 +295,12 @@ impl RateLimiter {
             }
             if s.remaining == Some(0) || s.status == 429 {
                 let pause = s.retry_after.unwrap_or(b.window);
-                b.paused_until = Some(now + pause);
+                b.paused_until = Some(later(now, pause));
             }
         }
         if s.status == 429 && daily {
             let until = s.retry_after.unwrap_or_else(until_utc_midnight);
-            b.closed_until = Some(now + until);
+            b.closed_until = Some(later(now, until));
         }
     }
 }
@@ -288,10 +343,10 @@ mod tests {
         let rl = RateLimiter::new(&RateLimits::per_second(5));
         let t0 = tokio::time::Instant::now();
         for _ in 0..5 {
-            rl.acquire(RateCategory::Light).await.unwrap();
+            rl.acquire("A", RateCategory::Light).await.unwrap();
         }
         assert_eq!(t0.elapsed(), Duration::ZERO);
-        rl.acquire(RateCategory::Light).await.unwrap();
+        rl.acquire("A", RateCategory::Light).await.unwrap();
         assert!(t0.elapsed() >= Duration::from_secs(1), "{:?}", t0.elapsed());
     }
 
@@ -299,6 +354,7 @@ mod tests {
     async fn a_daily_limit_closes_the_category_and_fails_fast() {
         let rl = RateLimiter::new(&RateLimits::pro());
         rl.observe(
+            "A",
             RateCategory::Heavy,
             &RateSignal {
                 limit_type: Some("Daily-limit".into()),
@@ -307,7 +363,7 @@ mod tests {
                 ..Default::default()
             },
         );
-        let e = rl.acquire(RateCategory::Heavy).await.unwrap_err();
+        let e = rl.acquire("A", RateCategory::Heavy).await.unwrap_err();
         assert!(matches!(
             e,
             Error::RateLimited {
@@ -316,15 +372,59 @@ mod tests {
             }
         ));
         assert!(
-            rl.acquire(RateCategory::Light).await.is_ok(),
+            rl.acquire("A", RateCategory::Light).await.is_ok(),
             "other categories stay open"
         );
+        assert!(
+            rl.acquire("B", RateCategory::Heavy).await.is_ok(),
+            "other accounts stay open"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_qps_limit_learned_from_one_account_stays_with_it() {
+        let rl = RateLimiter::new(&RateLimits::pro());
+        rl.observe(
+            "A",
+            RateCategory::Light,
+            &RateSignal {
+                limit_type: Some("QPS".into()),
+                limit: Some(2),
+                remaining: Some(1),
+                status: 200,
+                ..Default::default()
+            },
+        );
+        rl.acquire("B", RateCategory::Light).await.unwrap();
+        let accounts = rl.accounts.lock().unwrap();
+        assert_eq!(accounts["A"][0].limit, 2);
+        assert_eq!(accounts["B"][0].limit, 30, "B keeps the plan's limit");
+    }
+
+    #[tokio::test]
+    async fn retry_afters_of_any_size_never_overflow() {
+        let rl = RateLimiter::new(&RateLimits::pro());
+        for secs in [u64::MAX, u64::MAX / 2, 10_000_000_000_000_000_000, 0] {
+            for (t, status) in [("QPS", 429), ("Daily-limit", 429)] {
+                rl.observe(
+                    "A",
+                    RateCategory::Medium,
+                    &RateSignal {
+                        limit_type: Some(t.into()),
+                        status,
+                        retry_after: Some(Duration::from_secs(secs)),
+                        ..Default::default()
+                    },
+                );
+            }
+        }
     }
 
     #[tokio::test]
     async fn a_qps_limit_header_replaces_the_configured_limit() {
         let rl = RateLimiter::new(&RateLimits::pro());
         rl.observe(
+            "A",
             RateCategory::Light,
             &RateSignal {
                 limit_type: Some("QPS".into()),
@@ -334,9 +434,10 @@ mod tests {
                 ..Default::default()
             },
         );
-        assert_eq!(rl.buckets.lock().unwrap()[0].limit, 80);
+        assert_eq!(rl.accounts.lock().unwrap()["A"][0].limit, 80);
         // A daily figure without a QPS type is not mistaken for a per-second limit.
         rl.observe(
+            "A",
             RateCategory::Light,
             &RateSignal {
                 limit: Some(6000),
@@ -345,6 +446,6 @@ mod tests {
                 ..Default::default()
             },
         );
-        assert_eq!(rl.buckets.lock().unwrap()[0].limit, 80);
+        assert_eq!(rl.accounts.lock().unwrap()["A"][0].limit, 80);
     }
 }

@@ -7,14 +7,27 @@
 //! by side during the swap: nothing is exported, nobody reconnects. Columns the SDK does not
 //! model (names, `user_type`, `access_count`, ...) are left as the backend wrote them.
 //!
+//! Tokens are written Fernet-encrypted whenever a key is configured and the table has the
+//! `*_encrypted` columns, as the backend's migration left them; the encrypted columns are never
+//! blanked, and without a key a row holding Fernet tokens is refused rather than overwritten.
+//!
+//! `is_active` stays the backend's: `false` means the user is not served, whatever the SDK
+//! recorded. The SDK's own status (re-authorization required, revoked) lives in `metadata`
+//! beside a fingerprint of the row as the SDK wrote it (`is_active` and a hash of the access
+//! token); when the backend changes either, the SDK's status no longer applies.
+//!
 //! Refreshes take the same locks as [`super::PostgresTokenStore`]: an advisory lock named by
-//! [`super::advisory_lock_name`] and a row lock. Python handlers that refresh too should take
-//! the advisory lock first: `SELECT pg_advisory_xact_lock(hashtextextended('zoom_sdk:user:' ||
-//! user_id, 0))`.
+//! [`super::advisory_lock_name`] and a row lock, each only for a short transaction, plus a lease
+//! in the SDK's own `zoom_sdk_leases` table (created beside the backend's table on connect; the
+//! backend's table itself is never altered) for the length of the token request. Python
+//! handlers that still refresh should take the advisory lock first and leave the row alone
+//! while a live lease exists: `SELECT pg_advisory_xact_lock(hashtextextended('zoom_sdk:user:' ||
+//! user_id, 0))`, then `SELECT 1 FROM zoom_sdk_leases WHERE owner_kind = 'user' AND owner_id =
+//! user_id AND expires_at > now()`.
 
 use super::postgres::{advisory_lock, connect_pool};
 use super::sql::db_err;
-use super::{TokenLock, TokenStore};
+use super::{Lease, TokenLock, TokenStore};
 use crate::error::{Error, Result};
 use crate::token::{StoredToken, TokenKey, TokenSet, TokenStatus};
 use async_trait::async_trait;
@@ -38,7 +51,8 @@ pub struct LegacyOptions {
     /// Fernet keys (urlsafe base64, as Python's `cryptography` makes them): the first
     /// encrypts, all decrypt.
     pub fernet_keys: Vec<SecretString>,
-    /// Write tokens to the `*_encrypted` columns (Fernet) instead of the plaintext ones.
+    /// Insist on Fernet: connecting fails unless tokens can be written encrypted (a key and the
+    /// `*_encrypted` columns). Whenever both exist, tokens are written encrypted anyway.
     pub write_encrypted: bool,
 }
 
@@ -67,8 +81,8 @@ impl LegacyOptions {
         }
     }
 
-    /// Keys from `ENCRYPTION_KEY` (comma separated, newest first) when set; writing stays
-    /// plaintext unless `write_encrypted` is set.
+    /// Keys from `ENCRYPTION_KEY` (comma separated, newest first) when set; with a key, tokens
+    /// are written encrypted.
     pub fn from_env() -> Self {
         let keys = std::env::var(FERNET_KEY_ENV)
             .unwrap_or_default()
@@ -153,6 +167,18 @@ fn user_id(key: &TokenKey) -> Result<&str> {
 }
 
 const STATUS_KEY: &str = "zoom_sdk_status";
+/// What the row looked like when the SDK wrote its status: `{"is_active": .., "token": ..}`.
+const SEEN_KEY: &str = "zoom_sdk_seen";
+
+/// A short, one-way fingerprint of an access token, to tell whether the backend replaced it.
+fn fingerprint(access: &SecretString) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(&Sha256::digest(access.expose_secret().as_bytes())[..8])
+}
+
+/// The SDK's leases, beside the backend's table (the same DDL as the PostgreSQL store's
+/// migration, so either may create it first).
+const LEASE_TABLE: &str = "CREATE TABLE IF NOT EXISTS zoom_sdk_leases (owner_kind TEXT NOT NULL, owner_id TEXT NOT NULL, holder TEXT NOT NULL, expires_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (owner_kind, owner_id))";
 
 /// Rows whose tokens are still plaintext.
 const PLAIN: &str =
@@ -208,12 +234,31 @@ impl LegacyPostgresTokenStore {
                 "writing Fernet tokens needs a key and the access_token_encrypted / refresh_token_encrypted columns",
             ));
         }
+        // Concurrent first connections may race to create the table; the loser finds it.
+        if let Err(e) = sqlx::query(LEASE_TABLE).execute(&pool).await {
+            let exists: Option<(String,)> =
+                sqlx::query_as("SELECT to_regclass('zoom_sdk_leases')::text")
+                    .fetch_optional(&pool)
+                    .await
+                    .map_err(db_err)?
+                    .filter(|(t,): &(String,)| !t.is_empty());
+            if exists.is_none() {
+                return Err(db_err(e));
+            }
+        }
+        let write_encrypted = fernet.is_some() && has_encrypted_columns;
         Ok(Self {
             pool,
             fernet,
-            write_encrypted: options.write_encrypted,
+            write_encrypted,
             has_encrypted_columns,
         })
+    }
+
+    /// Whether tokens are written Fernet-encrypted (a key is configured and the table has the
+    /// encrypted columns).
+    pub fn writes_encrypted(&self) -> bool {
+        self.write_encrypted
     }
 
     fn select(&self, filter: &str, suffix: &str) -> String {
@@ -277,10 +322,19 @@ impl LegacyPostgresTokenStore {
         t.email = r.email;
         t.account_id = r.account_id;
         let metadata = r.metadata.map(|m| m.0).unwrap_or(Value::Null);
+        let is_active = r.is_active.unwrap_or(true);
+        // The SDK's status holds only while the row is as the SDK left it.
+        let seen = metadata.get(SEEN_KEY);
+        let unchanged = seen
+            .and_then(|s| s.get("is_active"))
+            .and_then(Value::as_bool)
+            == Some(is_active)
+            && seen.and_then(|s| s.get("token")).and_then(Value::as_str)
+                == Some(fingerprint(&t.access_token).as_str());
         t.status = match metadata.get(STATUS_KEY).and_then(Value::as_str) {
-            Some(s) => super::sql::status_from(s),
-            None if r.is_active == Some(false) => TokenStatus::Revoked,
-            None => TokenStatus::Active,
+            Some(s) if unchanged => TokenStatus::from_stored(s),
+            _ if !is_active => TokenStatus::Revoked,
+            _ => TokenStatus::Active,
         };
         t.metadata = metadata;
         Ok(t)
@@ -313,7 +367,12 @@ impl LegacyPostgresTokenStore {
             Value::Object(m) => m.clone(),
             _ => serde_json::Map::new(),
         };
+        let is_active = t.status == TokenStatus::Active;
         metadata.insert(STATUS_KEY.into(), Value::String(t.status.as_str().into()));
+        metadata.insert(
+            SEEN_KEY.into(),
+            serde_json::json!({"is_active": is_active, "token": fingerprint(&t.access_token)}),
+        );
         let (plain_access, plain_refresh, enc_access, enc_refresh) = if self.write_encrypted {
             let f = self
                 .fernet
@@ -336,10 +395,12 @@ impl LegacyPostgresTokenStore {
                 None,
             )
         };
-        let enc_cols = if self.has_encrypted_columns {
-            (", access_token_encrypted, refresh_token_encrypted", ", $13, $14", ", access_token_encrypted = excluded.access_token_encrypted, refresh_token_encrypted = excluded.refresh_token_encrypted")
-        } else {
-            ("", "", "")
+        // Encrypted columns are written only with Fernet values; a plaintext write never blanks
+        // them, and is refused (no row updated) where they hold tokens it could not read.
+        let enc_cols = match (self.has_encrypted_columns, self.write_encrypted) {
+            (true, true) => (", access_token_encrypted, refresh_token_encrypted", ", $13, $14", ", access_token_encrypted = excluded.access_token_encrypted, refresh_token_encrypted = excluded.refresh_token_encrypted", ""),
+            (true, false) => ("", "", "", " WHERE COALESCE(zoom_oauth_tokens.access_token_encrypted, '') = '' AND COALESCE(zoom_oauth_tokens.refresh_token_encrypted, '') = ''"),
+            _ => ("", "", "", ""),
         };
         let sql = format!(
             "INSERT INTO zoom_oauth_tokens (user_id, zoom_user_id, email, access_token, refresh_token, token_type, scope, account_id, expires_at, issued_at, updated_at, is_active, metadata{}) \
@@ -348,8 +409,8 @@ impl LegacyPostgresTokenStore {
              email = COALESCE(excluded.email, zoom_oauth_tokens.email), access_token = excluded.access_token, refresh_token = excluded.refresh_token, \
              token_type = excluded.token_type, scope = excluded.scope, account_id = COALESCE(excluded.account_id, zoom_oauth_tokens.account_id), \
              expires_at = excluded.expires_at, issued_at = excluded.issued_at, updated_at = excluded.updated_at, is_active = excluded.is_active, \
-             metadata = excluded.metadata{}",
-            enc_cols.0, enc_cols.1, enc_cols.2
+             metadata = excluded.metadata{}{}",
+            enc_cols.0, enc_cols.1, enc_cols.2, enc_cols.3
         );
         let mut q = sqlx::query(&sql)
             .bind(uid)
@@ -363,17 +424,24 @@ impl LegacyPostgresTokenStore {
             .bind(t.expires_at)
             .bind(t.issued_at)
             .bind(t.updated_at)
-            .bind(t.status == TokenStatus::Active);
-        if self.has_encrypted_columns {
+            .bind(is_active);
+        if self.write_encrypted {
             q = q.bind(enc_access).bind(enc_refresh);
         } else {
-            // Keep the numbering: $13 and $14 are unused without the encrypted columns.
+            // Keep the numbering: $13 and $14 are unused without encrypted writes.
             q = q.bind(Option::<String>::None).bind(Option::<String>::None);
         }
-        q.bind(sqlx::types::Json(Value::Object(metadata)))
+        let done = q
+            .bind(sqlx::types::Json(Value::Object(metadata)))
             .execute(ex)
             .await
             .map_err(db_err)?;
+        if done.rows_affected() == 0 {
+            return Err(Error::config(
+                FERNET_KEY_ENV,
+                "this zoom_oauth_tokens row holds Fernet-encrypted tokens: configure the backend's Fernet key so the SDK writes them encrypted too",
+            ));
+        }
         Ok(())
     }
 
@@ -537,6 +605,31 @@ impl TokenLock for LegacyLock<'_> {
 
     async fn save(&mut self, token: &StoredToken) -> Result<()> {
         self.store.upsert(&mut self.tx, &self.key, token).await
+    }
+
+    async fn lease(&mut self) -> Result<Option<Lease>> {
+        let row: Option<(String, DateTime<Utc>)> = sqlx::query_as(super::lease_sql::GET)
+            .bind("user")
+            .bind(self.key.id())
+            .fetch_optional(&mut *self.tx)
+            .await
+            .map_err(db_err)?;
+        Ok(row.map(|(holder, expires_at)| Lease { holder, expires_at }))
+    }
+
+    async fn set_lease(&mut self, lease: Option<&Lease>) -> Result<()> {
+        let q = match lease {
+            Some(l) => sqlx::query(super::lease_sql::SET)
+                .bind("user")
+                .bind(self.key.id().to_string())
+                .bind(l.holder.clone())
+                .bind(l.expires_at),
+            None => sqlx::query(super::lease_sql::CLEAR)
+                .bind("user")
+                .bind(self.key.id().to_string()),
+        };
+        q.execute(&mut *self.tx).await.map_err(db_err)?;
+        Ok(())
     }
 
     async fn release(self: Box<Self>) -> Result<()> {

@@ -1,7 +1,7 @@
 //! The in-memory store: for tests, and for a single process that can afford to lose its
 //! tokens on restart.
 
-use super::{TokenLock, TokenStore};
+use super::{Lease, TokenLock, TokenStore};
 use crate::error::Result;
 use crate::token::{StoredToken, TokenKey};
 use async_trait::async_trait;
@@ -13,6 +13,7 @@ use tokio::sync::{Mutex as AsyncMutex, OwnedMutexGuard};
 #[derive(Debug, Default)]
 pub struct MemoryTokenStore {
     rows: Mutex<HashMap<TokenKey, StoredToken>>,
+    leases: Mutex<HashMap<TokenKey, Lease>>,
     locks: Mutex<HashMap<TokenKey, Arc<AsyncMutex<()>>>>,
 }
 
@@ -75,6 +76,18 @@ impl TokenLock for MemoryLock<'_> {
     }
     async fn save(&mut self, token: &StoredToken) -> Result<()> {
         self.store.save(&self.key, token).await
+    }
+    async fn lease(&mut self) -> Result<Option<Lease>> {
+        let leases = self.store.leases.lock().unwrap_or_else(|p| p.into_inner());
+        Ok(leases.get(&self.key).cloned())
+    }
+    async fn set_lease(&mut self, lease: Option<&Lease>) -> Result<()> {
+        let mut leases = self.store.leases.lock().unwrap_or_else(|p| p.into_inner());
+        match lease {
+            Some(l) => leases.insert(self.key.clone(), l.clone()),
+            None => leases.remove(&self.key),
+        };
+        Ok(())
     }
     async fn release(self: Box<Self>) -> Result<()> {
         Ok(())

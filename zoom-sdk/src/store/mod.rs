@@ -1,10 +1,15 @@
 //! Token storage.
 //!
-//! A [`TokenStore`] keeps one [`StoredToken`] per [`TokenKey`]. Refreshing goes through
-//! [`TokenStore::lock`]: the lock is held by the store itself (in memory here; a row or advisory
-//! lock in a database), so that among all the processes sharing a store only one spends a given
-//! refresh token. Zoom rotates refresh tokens, so a second spender would fail and could cost the
-//! user their connection.
+//! A [`TokenStore`] keeps one [`StoredToken`] per [`TokenKey`], and a refresh [`Lease`] per key.
+//! Zoom rotates refresh tokens, so among all the processes sharing a store only one may spend a
+//! given refresh token: a second spender would fail and could cost the user their connection.
+//!
+//! [`TokenStore::lock`] gives a short exclusive hold on one key (in memory here; SQLite's write
+//! lock, or an advisory and a row lock in PostgreSQL). It is never held across an HTTP call. A
+//! refresh takes it twice: once to read the grant and take the key's lease (committed, so other
+//! processes see it and wait), and once, after Zoom answered, to compare the stored grant with
+//! the one it started from and write the new one (a compare-and-swap). Other keys, and plain
+//! reads of the same key, never wait for Zoom.
 
 pub mod crypto;
 mod legacy;
@@ -23,6 +28,7 @@ pub use sqlite::SqliteTokenStore;
 use crate::error::Result;
 use crate::token::{StoredToken, TokenKey};
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use std::fmt;
 
 /// Where tokens live. Implementations must be safe to share between tasks and threads.
@@ -41,9 +47,23 @@ pub trait TokenStore: Send + Sync + fmt::Debug {
     /// the newest data.
     async fn lock(&self, key: &TokenKey) -> Result<Box<dyn TokenLock + '_>>;
 
-    /// How the stored grants are sealed, for stores that encrypt (`None` otherwise).
+    /// How the stored grants are sealed, for stores that encrypt (`None` otherwise). Every row
+    /// that holds a token counts, whatever its status: a revoked or re-authorization-required
+    /// row sealed under a former key still needs that key.
     async fn encryption_status(&self) -> Result<Option<EncryptionStatus>> {
         Ok(None)
+    }
+
+    /// Re-encrypt, `batch` rows at a time, every row not sealed with the current key (rows
+    /// under former keys and plaintext rows, whatever their status), each under its lock so that
+    /// it is safe while other processes use the store. Stores that do not encrypt answer with a
+    /// configuration error.
+    async fn reseal(&self, batch: usize) -> Result<ResealReport> {
+        let _ = batch;
+        Err(crate::Error::config(
+            crypto::KEY_ENV,
+            format!("{self:?} does not encrypt tokens: there is nothing to reseal"),
+        ))
     }
 
     /// Keys whose grant belongs to a Zoom user (for `app_deauthorized`). The default scans
@@ -73,13 +93,45 @@ pub struct EncryptionStatus {
     pub plaintext: u64,
 }
 
-/// An exclusive hold on one key's grant, for the duration of a refresh.
+/// Who may spend a key's refresh token, and until when. A lease is taken and committed before
+/// the token request, released (or replaced) with the write of its result, and may be taken
+/// over by another holder once it has expired (its holder died or lost the store).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct Lease {
+    /// Who holds it: a process and refresh, unique per holder.
+    pub holder: String,
+    /// When it lapses.
+    pub expires_at: DateTime<Utc>,
+}
+
+impl Lease {
+    /// A lease for `holder` lasting `ttl` from now.
+    pub fn new(holder: impl Into<String>, ttl: std::time::Duration) -> Self {
+        let ttl = chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::minutes(5));
+        Self {
+            holder: holder.into(),
+            expires_at: Utc::now() + ttl,
+        }
+    }
+
+    /// Whether it is still in force at `now`.
+    pub fn is_live(&self, now: DateTime<Utc>) -> bool {
+        self.expires_at > now
+    }
+}
+
+/// A short exclusive hold on one key: its grant and its lease. Never held across an HTTP call.
 #[async_trait]
 pub trait TokenLock: Send {
     /// Re-read the grant under the lock.
     async fn load(&mut self) -> Result<Option<StoredToken>>;
     /// Write the grant under the lock.
     async fn save(&mut self, token: &StoredToken) -> Result<()>;
+    /// The key's refresh lease, live or lapsed, if one is recorded.
+    async fn lease(&mut self) -> Result<Option<Lease>>;
+    /// Record (`Some`) or clear (`None`) the key's refresh lease.
+    async fn set_lease(&mut self, lease: Option<&Lease>) -> Result<()>;
     /// Release the lock and commit the writes made through it. Dropping the lock without
     /// calling this releases it too, but a database store then rolls its writes back.
     async fn release(self: Box<Self>) -> Result<()>;
@@ -101,6 +153,15 @@ pub async fn open_from_env() -> Result<std::sync::Arc<dyn TokenStore>> {
 /// Open a store from a spec as [`open_from_env`] reads it.
 pub async fn open(spec: &str) -> Result<std::sync::Arc<dyn TokenStore>> {
     open_with(spec, TokenEncryption::from_env, LegacyOptions::from_env()).await
+}
+
+/// The key of a `zoom_sdk_leases` row, and the SQL both databases accept.
+pub(crate) mod lease_sql {
+    pub const GET: &str =
+        "SELECT holder, expires_at FROM zoom_sdk_leases WHERE owner_kind = $1 AND owner_id = $2";
+    pub const SET: &str = "INSERT INTO zoom_sdk_leases (owner_kind, owner_id, holder, expires_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (owner_kind, owner_id) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at";
+    pub const CLEAR: &str = "DELETE FROM zoom_sdk_leases WHERE owner_kind = $1 AND owner_id = $2";
 }
 
 /// The kinds of store a spec can name.

@@ -20,7 +20,14 @@ pub(crate) const DELETE: &str =
 pub(crate) const KEYS: &str =
     "SELECT owner_kind, owner_id FROM zoom_sdk_tokens ORDER BY owner_kind, owner_id";
 pub(crate) const KEYS_BY_ZOOM_USER: &str = "SELECT owner_kind, owner_id FROM zoom_sdk_tokens WHERE zoom_user_id = $1 ORDER BY owner_kind, owner_id";
-pub(crate) const KEYS_TO_RESEAL: &str = "SELECT owner_kind, owner_id FROM zoom_sdk_tokens WHERE encryption_key_id IS DISTINCT FROM $1 AND status = 'active' ORDER BY owner_kind, owner_id LIMIT $2";
+/// Rows that hold a token (sealed or plaintext), whatever their status.
+const HOLDS_A_TOKEN: &str = "(access_token <> '' OR refresh_token IS NOT NULL)";
+pub(crate) fn keys_to_reseal() -> String {
+    format!("SELECT owner_kind, owner_id FROM zoom_sdk_tokens WHERE encryption_key_id IS DISTINCT FROM $1 AND {HOLDS_A_TOKEN} ORDER BY owner_kind, owner_id LIMIT $2")
+}
+pub(crate) fn sealing_counts() -> String {
+    format!("SELECT encryption_key_id, count(*) FROM zoom_sdk_tokens WHERE {HOLDS_A_TOKEN} GROUP BY encryption_key_id")
+}
 
 pub(crate) fn select_one(suffix: &str) -> String {
     format!("SELECT {COLUMNS} FROM zoom_sdk_tokens WHERE owner_kind = $1 AND owner_id = $2{suffix}")
@@ -69,20 +76,19 @@ pub(crate) fn key_from(kind: &str, id: String) -> Result<TokenKey> {
     }
 }
 
-pub(crate) fn status_from(s: &str) -> TokenStatus {
-    match s {
-        "reauthorization_required" => TokenStatus::ReauthorizationRequired,
-        "revoked" => TokenStatus::Revoked,
-        _ => TokenStatus::Active,
-    }
-}
-
 fn context(key: &TokenKey, column: &str) -> String {
     format!("zoom_sdk_tokens/{key}/{column}")
 }
 
 pub(crate) fn seal(key: &TokenKey, t: &StoredToken, enc: &TokenEncryption) -> Result<Sealed> {
-    let (key_id, access) = enc.seal(&t.access_token, &context(key, "access_token"))?;
+    use secrecy::ExposeSecret;
+    let (key_id, access) = if t.access_token.expose_secret().is_empty() && t.refresh_token.is_none()
+    {
+        // A wiped (revoked) grant holds nothing to seal, and so needs no key to read.
+        (None, String::new())
+    } else {
+        enc.seal(&t.access_token, &context(key, "access_token"))?
+    };
     let refresh = t
         .refresh_token
         .as_ref()
@@ -120,7 +126,7 @@ pub(crate) fn open(key: &TokenKey, r: Row, enc: &TokenEncryption) -> Result<Stor
     t.zoom_user_id = r.zoom_user_id;
     t.email = r.email;
     t.account_id = r.account_id;
-    t.status = status_from(&r.status);
+    t.status = TokenStatus::from_stored(&r.status);
     t.metadata = r.metadata.0;
     Ok(t)
 }
@@ -215,40 +221,6 @@ macro_rules! sql_token_store {
                     .map(|(k, id)| $crate::store::sql::key_from(&k, id))
                     .collect()
             }
-
-            /// Re-encrypt every active row not sealed with the current key (older keys and
-            /// plaintext rows), `batch` rows at a time, each under its refresh lock so that it
-            /// is safe while other processes use the store.
-            pub async fn reseal(&self, batch: usize) -> Result<$crate::store::sql::ResealReport> {
-                let Some(current) = self.encryption.current_key_id().map(str::to_string) else {
-                    return Err(Error::config(
-                        $crate::store::crypto::KEY_ENV,
-                        "re-encryption needs an encryption key",
-                    ));
-                };
-                let mut report = $crate::store::sql::ResealReport::default();
-                loop {
-                    let keys = self
-                        .key_list(
-                            $crate::store::sql::KEYS_TO_RESEAL,
-                            Some(&current),
-                            Some(batch.max(1) as i64),
-                        )
-                        .await?;
-                    if keys.is_empty() {
-                        return Ok(report);
-                    }
-                    report.batches += 1;
-                    for key in keys {
-                        let mut lock = self.lock(&key).await?;
-                        if let Some(t) = lock.load().await? {
-                            lock.save(&t).await?;
-                            report.resealed += 1;
-                        }
-                        lock.release().await?;
-                    }
-                }
-            }
         }
 
         #[async_trait::async_trait]
@@ -276,12 +248,11 @@ macro_rules! sql_token_store {
             }
 
             async fn encryption_status(&self) -> Result<Option<$crate::store::EncryptionStatus>> {
-                let rows: Vec<(Option<String>, i64)> = sqlx::query_as(
-                    "SELECT encryption_key_id, count(*) FROM zoom_sdk_tokens WHERE status = 'active' GROUP BY encryption_key_id",
-                )
-                .fetch_all(&self.pool)
-                .await
-                .map_err($crate::store::sql::db_err)?;
+                let rows: Vec<(Option<String>, i64)> =
+                    sqlx::query_as(&$crate::store::sql::sealing_counts())
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err($crate::store::sql::db_err)?;
                 let current = self.encryption.current_key_id();
                 let mut s = $crate::store::EncryptionStatus::default();
                 for (kid, n) in rows {
@@ -293,6 +264,37 @@ macro_rules! sql_token_store {
                     }
                 }
                 Ok(Some(s))
+            }
+
+            async fn reseal(&self, batch: usize) -> Result<$crate::store::sql::ResealReport> {
+                let Some(current) = self.encryption.current_key_id().map(str::to_string) else {
+                    return Err(Error::config(
+                        $crate::store::crypto::KEY_ENV,
+                        "re-encryption needs an encryption key",
+                    ));
+                };
+                let mut report = $crate::store::sql::ResealReport::default();
+                loop {
+                    let keys = self
+                        .key_list(
+                            &$crate::store::sql::keys_to_reseal(),
+                            Some(&current),
+                            Some(batch.max(1) as i64),
+                        )
+                        .await?;
+                    if keys.is_empty() {
+                        return Ok(report);
+                    }
+                    report.batches += 1;
+                    for key in keys {
+                        let mut lock = self.lock(&key).await?;
+                        if let Some(t) = lock.load().await? {
+                            lock.save(&t).await?;
+                            report.resealed += 1;
+                        }
+                        lock.release().await?;
+                    }
+                }
             }
 
             async fn find_by_zoom_user_id(&self, zoom_user_id: &str) -> Result<Vec<TokenKey>> {
@@ -330,6 +332,34 @@ macro_rules! sql_token_store {
 
             async fn save(&mut self, token: &StoredToken) -> Result<()> {
                 self.store.upsert(&mut *self.tx, &self.key, token).await
+            }
+
+            async fn lease(&mut self) -> Result<Option<$crate::store::Lease>> {
+                let row: Option<(String, chrono::DateTime<chrono::Utc>)> =
+                    sqlx::query_as($crate::store::lease_sql::GET)
+                        .bind($crate::store::sql::kind(&self.key))
+                        .bind(self.key.id())
+                        .fetch_optional(&mut *self.tx)
+                        .await
+                        .map_err($crate::store::sql::db_err)?;
+                Ok(row.map(|(holder, expires_at)| $crate::store::Lease { holder, expires_at }))
+            }
+
+            async fn set_lease(&mut self, lease: Option<&$crate::store::Lease>) -> Result<()> {
+                let q = match lease {
+                    Some(l) => sqlx::query($crate::store::lease_sql::SET)
+                        .bind($crate::store::sql::kind(&self.key))
+                        .bind(self.key.id().to_string())
+                        .bind(l.holder.clone())
+                        .bind(l.expires_at),
+                    None => sqlx::query($crate::store::lease_sql::CLEAR)
+                        .bind($crate::store::sql::kind(&self.key))
+                        .bind(self.key.id().to_string()),
+                };
+                q.execute(&mut *self.tx)
+                    .await
+                    .map_err($crate::store::sql::db_err)?;
+                Ok(())
             }
 
             async fn release(self: Box<Self>) -> Result<()> {

@@ -60,6 +60,10 @@ pub enum WebhookError {
     /// HMAC could double as an event signature).
     #[error("refused plainToken: {0}")]
     BadPlainToken(String),
+    /// The event was verified but could not be honoured (the token store failed while wiping a
+    /// deauthorized user's grants): answer 503 so that Zoom sends it again.
+    #[error("event not honoured: {0}")]
+    HandlerFailed(String),
 }
 
 impl WebhookError {
@@ -68,6 +72,7 @@ impl WebhookError {
         match self {
             Self::BadSignature | Self::StaleTimestamp { .. } | Self::MissingHeader(_) => 401,
             Self::BadHeader { .. } | Self::BadBody(_) | Self::BadPlainToken(_) => 400,
+            Self::HandlerFailed(_) => 503,
         }
     }
 }

@@ -94,7 +94,12 @@ impl WebhookReceiver {
                     "zoom.webhook: app_deauthorized honoured"
                 ),
                 Err(e) => {
-                    tracing::error!(error = %e, "zoom.webhook: app_deauthorized could not wipe tokens")
+                    // Zoom resends an event that was not acknowledged: answering 200 here would
+                    // leave the grant stored for good.
+                    tracing::error!(error = %e, "zoom.webhook: app_deauthorized could not wipe tokens; answering 503 so Zoom sends it again");
+                    return Err(WebhookError::HandlerFailed(format!(
+                        "app_deauthorized could not be honoured: {e}"
+                    )));
                 }
             }
         }
