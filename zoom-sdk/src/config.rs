@@ -34,7 +34,7 @@ pub struct ZoomConfig {
     client_id: String,
     #[serde(serialize_with = "redacted")]
     client_secret: SecretString,
-    redirect_uri: Option<Url>,
+    redirect_uri: Option<(Url, String)>,
     account_id: Option<String>,
     api_base_url: Url,
     oauth_base_url: Url,
@@ -108,7 +108,7 @@ impl ZoomConfig {
                         .parse::<f64>()
                         .ok()
                         .filter(|n| n.is_finite() && *n > 0.0)
-                        .map(Duration::from_secs_f64)
+                        .and_then(|n| Duration::try_from_secs_f64(n).ok())
                         .ok_or_else(|| {
                             Error::config(
                                 name,
@@ -120,19 +120,21 @@ impl ZoomConfig {
         };
         b.request_timeout = secs("ZOOM_REQUEST_TIMEOUT_SECS")?;
         b.connect_timeout = secs("ZOOM_CONNECT_TIMEOUT_SECS")?;
+        b.refresh_margin = secs("ZOOM_REFRESH_MARGIN_SECS")?;
         if let Some(v) = get("ZOOM_TOKEN_CACHE_SECS") {
             let n = v
                 .trim()
                 .parse::<f64>()
                 .ok()
                 .filter(|n| n.is_finite() && *n >= 0.0)
+                .and_then(|n| Duration::try_from_secs_f64(n).ok())
                 .ok_or_else(|| {
                     Error::config(
                         "ZOOM_TOKEN_CACHE_SECS",
                         format!("{v:?} is not a number of seconds (0 turns the cache off)"),
                     )
                 })?;
-            b.token_cache_ttl = Some(Duration::from_secs_f64(n));
+            b.token_cache_ttl = Some(n);
         }
         if let Some(plan) = get("ZOOM_RATE_LIMIT_PLAN") {
             b.rate_limits = Some(match plan.trim().to_ascii_lowercase().as_str() {
@@ -169,7 +171,13 @@ impl ZoomConfig {
     }
     /// The redirect URI registered with the app (user OAuth).
     pub fn redirect_uri(&self) -> Option<&Url> {
-        self.redirect_uri.as_ref()
+        self.redirect_uri.as_ref().map(|(u, _)| u)
+    }
+
+    /// The redirect URI exactly as configured, byte for byte: this is what goes to Zoom, whose
+    /// match is exact (URL parsing would lowercase the host or add a trailing `/`).
+    pub fn redirect_uri_as_configured(&self) -> Option<&str> {
+        self.redirect_uri.as_ref().map(|(_, raw)| raw.as_str())
     }
     /// The account id for Server-to-Server OAuth.
     pub fn account_id(&self) -> Option<&str> {
@@ -399,7 +407,7 @@ impl ZoomConfigBuilder {
                         "must not contain a #fragment (OAuth forbids it)",
                     ));
                 }
-                Some(url)
+                Some((url, raw.clone()))
             }
         };
         if let Some(a) = &self.account_id {
@@ -434,13 +442,50 @@ impl ZoomConfigBuilder {
             "ZOOM_OAUTH_BASE_URL",
             "oauth_base_url",
         )?;
-        let request_timeout = self.request_timeout.unwrap_or(Duration::from_secs(30));
-        if request_timeout.is_zero() {
-            return Err(Error::config(
-                "request_timeout",
-                "must be greater than zero",
-            ));
-        }
+        let within = |v: Option<Duration>,
+                      default: u64,
+                      (env, method): (&'static str, &'static str),
+                      zero_ok: bool,
+                      max: u64|
+         -> Result<Duration> {
+            let d = v.unwrap_or(Duration::from_secs(default));
+            if (d.is_zero() && !zero_ok) || d > Duration::from_secs(max) {
+                let low = if zero_ok { "0" } else { "more than 0" };
+                return Err(Error::config(
+                    self.name(env, method),
+                    format!("{d:?} is out of range: use {low} to {max} seconds"),
+                ));
+            }
+            Ok(d)
+        };
+        let request_timeout = within(
+            self.request_timeout,
+            30,
+            ("ZOOM_REQUEST_TIMEOUT_SECS", "request_timeout"),
+            false,
+            3600,
+        )?;
+        let connect_timeout = within(
+            self.connect_timeout,
+            10,
+            ("ZOOM_CONNECT_TIMEOUT_SECS", "connect_timeout"),
+            false,
+            600,
+        )?;
+        let refresh_margin = within(
+            self.refresh_margin,
+            300,
+            ("ZOOM_REFRESH_MARGIN_SECS", "refresh_margin"),
+            true,
+            3000,
+        )?;
+        let token_cache_ttl = within(
+            self.token_cache_ttl,
+            30,
+            ("ZOOM_TOKEN_CACHE_SECS", "token_cache_ttl"),
+            true,
+            3600,
+        )?;
         Ok(ZoomConfig {
             client_id,
             client_secret: secret,
@@ -449,10 +494,10 @@ impl ZoomConfigBuilder {
             api_base_url,
             oauth_base_url,
             scopes: self.scopes,
-            connect_timeout: self.connect_timeout.unwrap_or(Duration::from_secs(10)),
+            connect_timeout,
             request_timeout,
-            refresh_margin: self.refresh_margin.unwrap_or(Duration::from_secs(300)),
-            token_cache_ttl: self.token_cache_ttl.unwrap_or(Duration::from_secs(30)),
+            refresh_margin,
+            token_cache_ttl,
             retry: self.retry.unwrap_or_default(),
             rate_limits: self.rate_limits.unwrap_or_default(),
             user_agent: self
@@ -493,6 +538,8 @@ pub(crate) fn is_loopback(url: &Url) -> bool {
 mod tests {
     use super::*;
     use std::collections::HashMap;
+
+    use proptest::strategy::Strategy;
 
     fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
         let m: HashMap<String, String> = pairs
@@ -572,6 +619,56 @@ mod tests {
             .client_secret("b")
             .build()
             .is_err());
+    }
+
+    #[test]
+    fn numeric_settings_that_used_to_panic_are_clear_errors() {
+        for (name, v) in [
+            ("ZOOM_REQUEST_TIMEOUT_SECS", "1e30"),
+            ("ZOOM_REQUEST_TIMEOUT_SECS", "1e300"),
+            ("ZOOM_CONNECT_TIMEOUT_SECS", "18446744073709551616"),
+            ("ZOOM_TOKEN_CACHE_SECS", "1e30"),
+            ("ZOOM_REFRESH_MARGIN_SECS", "1e20"),
+            ("ZOOM_REQUEST_TIMEOUT_SECS", "inf"),
+            ("ZOOM_REQUEST_TIMEOUT_SECS", "NaN"),
+        ] {
+            let e = ZoomConfig::from_lookup(env(&[
+                ("ZOOM_CLIENT_ID", "id"),
+                ("ZOOM_CLIENT_SECRET", "secret"),
+                (name, v),
+            ]))
+            .unwrap_err();
+            assert!(
+                matches!(&e, Error::Config { field, .. } if field == name),
+                "{name}={v}: {e}"
+            );
+        }
+        let b = ZoomConfig::builder().client_id("id").client_secret("s");
+        assert!(b.request_timeout(Duration::MAX).build().is_err());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_numeric_setting_is_a_value_or_an_error_never_a_panic(
+            v in proptest::prop_oneof![".{0,24}", proptest::num::f64::ANY.prop_map(|f| format!("{f:e}")), proptest::num::u64::ANY.prop_map(|n| n.to_string())],
+            name in proptest::sample::select(vec!["ZOOM_REQUEST_TIMEOUT_SECS", "ZOOM_CONNECT_TIMEOUT_SECS", "ZOOM_TOKEN_CACHE_SECS", "ZOOM_REFRESH_MARGIN_SECS", "ZOOM_RATE_LIMIT_PLAN", "ZOOM_SCOPES", "ZOOM_REDIRECT_URI", "ZOOM_API_BASE_URL"]),
+        ) {
+            let _ = ZoomConfig::from_lookup(env(&[("ZOOM_CLIENT_ID", "id"), ("ZOOM_CLIENT_SECRET", "secret"), (name, &v)]));
+        }
+    }
+
+    #[test]
+    fn the_redirect_uri_goes_out_byte_for_byte() {
+        let c = ZoomConfig::builder()
+            .client_id("id")
+            .client_secret("s")
+            .redirect_uri("https://App.Example.com")
+            .build()
+            .unwrap();
+        assert_eq!(
+            c.redirect_uri_as_configured(),
+            Some("https://App.Example.com")
+        );
     }
 
     #[test]

@@ -11,11 +11,11 @@ use crate::config::ZoomConfig;
 use crate::error::{Error, Result};
 use crate::token::TokenSet;
 use chrono::{DateTime, Utc};
-use oauth2::basic::{BasicTokenIntrospectionResponse, BasicTokenResponse};
+use oauth2::basic::{BasicTokenIntrospectionResponse, BasicTokenType};
 use oauth2::{
-    AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointNotSet, EndpointSet,
-    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RefreshToken, RequestTokenError, Scope,
-    StandardRevocableToken, TokenResponse, TokenUrl,
+    AccessToken, AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointNotSet,
+    EndpointSet, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RefreshToken, RequestTokenError,
+    Scope, StandardRevocableToken, TokenResponse, TokenUrl,
 };
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
@@ -43,9 +43,109 @@ impl fmt::Display for ZoomOAuthError {
 
 impl oauth2::ErrorResponse for ZoomOAuthError {}
 
+/// Zoom's token answer, read leniently: whatever `expires_in` holds (a number of any size or
+/// sign, a float, a numeric string, nothing), the grant is kept, with an expiry clamped to
+/// [`MAX_TOKEN_TTL`]. A refresh answer is the only copy of a rotated refresh token; a field
+/// that parses strictly must never be what loses it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub(crate) struct ZoomTokenResponse {
+    access_token: AccessToken,
+    #[serde(default = "bearer", deserialize_with = "lenient::token_type")]
+    token_type: BasicTokenType,
+    #[serde(default, deserialize_with = "lenient::seconds")]
+    expires_in: Option<u64>,
+    #[serde(default)]
+    refresh_token: Option<RefreshToken>,
+    #[serde(default, rename = "scope", deserialize_with = "lenient::scopes")]
+    scopes: Option<Vec<Scope>>,
+}
+
+fn bearer() -> BasicTokenType {
+    BasicTokenType::Bearer
+}
+
+/// The longest access-token lifetime believed (Zoom's is one hour); a longer claim only makes
+/// the SDK refresh earlier than it had to.
+pub const MAX_TOKEN_TTL: Duration = Duration::from_secs(24 * 3600);
+
+impl oauth2::TokenResponse for ZoomTokenResponse {
+    type TokenType = BasicTokenType;
+    fn access_token(&self) -> &AccessToken {
+        &self.access_token
+    }
+    fn token_type(&self) -> &BasicTokenType {
+        &self.token_type
+    }
+    fn expires_in(&self) -> Option<Duration> {
+        self.expires_in
+            .map(|s| Duration::from_secs(s).min(MAX_TOKEN_TTL))
+    }
+    fn refresh_token(&self) -> Option<&RefreshToken> {
+        self.refresh_token.as_ref()
+    }
+    fn scopes(&self) -> Option<&Vec<Scope>> {
+        self.scopes.as_ref()
+    }
+}
+
+mod lenient {
+    use oauth2::basic::BasicTokenType;
+    use oauth2::Scope;
+    use serde::{Deserialize, Deserializer};
+    use serde_json::Value;
+
+    /// Seconds from any JSON value: negative is 0, too large saturates, junk is absent.
+    pub fn seconds<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+        Ok(match Value::deserialize(d)? {
+            Value::Number(n) => n
+                .as_u64()
+                .or_else(|| n.as_i64().map(|i| i.max(0) as u64))
+                .or_else(|| {
+                    n.as_f64()
+                        .filter(|f| f.is_finite())
+                        .map(|f| f.max(0.0) as u64)
+                }),
+            Value::String(s) => s
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|f| f.is_finite())
+                .map(|f| f.max(0.0) as u64),
+            _ => None,
+        })
+    }
+
+    pub fn token_type<'de, D: Deserializer<'de>>(d: D) -> Result<BasicTokenType, D::Error> {
+        Ok(match Value::deserialize(d)? {
+            Value::String(s) if s.eq_ignore_ascii_case("bearer") => BasicTokenType::Bearer,
+            Value::String(s) => BasicTokenType::Extension(s),
+            _ => BasicTokenType::Bearer,
+        })
+    }
+
+    /// Space (or comma) separated scopes; anything else is absent.
+    pub fn scopes<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<Scope>>, D::Error> {
+        Ok(match Value::deserialize(d)? {
+            Value::String(s) => Some(
+                s.split(|c: char| c.is_whitespace() || c == ',')
+                    .filter(|s| !s.is_empty())
+                    .map(|s| Scope::new(s.to_string()))
+                    .collect(),
+            ),
+            Value::Array(items) => Some(
+                items
+                    .into_iter()
+                    .filter_map(|v| v.as_str().map(|s| Scope::new(s.to_string())))
+                    .collect(),
+            ),
+            _ => None,
+        })
+    }
+}
+
 type Inner = oauth2::Client<
     ZoomOAuthError,
-    BasicTokenResponse,
+    ZoomTokenResponse,
     BasicTokenIntrospectionResponse,
     StandardRevocableToken,
     ZoomOAuthError,
@@ -85,6 +185,9 @@ mod expose {
 impl PendingAuthorization {
     /// How long a pending authorization stays acceptable.
     pub const MAX_AGE: Duration = Duration::from_secs(15 * 60);
+    /// How far in the future `created_at` may lie (clocks of several backend instances differ
+    /// a little); a state from further ahead is refused, never kept forever.
+    pub const MAX_CLOCK_SKEW: Duration = Duration::from_secs(60);
 
     /// Check the `state` returned to the callback, in constant time, and the request's age.
     pub fn verify_state(&self, returned_state: &str) -> Result<()> {
@@ -97,7 +200,14 @@ impl PendingAuthorization {
         if !same {
             return Err(Error::StateMismatch);
         }
-        let age = Utc::now() - self.created_at;
+        let age = Utc::now().signed_duration_since(self.created_at);
+        let skew = chrono::Duration::from_std(Self::MAX_CLOCK_SKEW).unwrap_or_default();
+        if age < -skew {
+            return Err(Error::invalid(
+                "state",
+                "the authorization request claims to be from the future: start again",
+            ));
+        }
         if age > chrono::Duration::from_std(Self::MAX_AGE).unwrap_or(chrono::Duration::zero()) {
             return Err(Error::invalid(
                 "state",
@@ -182,7 +292,8 @@ impl OAuthClient {
             ))
             .set_auth_uri(AuthUrl::new(endpoint("/oauth/authorize")).map_err(bad)?)
             .set_token_uri(TokenUrl::new(endpoint("/oauth/token")).map_err(bad)?);
-        if let Some(r) = config.redirect_uri() {
+        if let Some(r) = config.redirect_uri_as_configured() {
+            // Byte for byte as configured: Zoom compares redirect URIs exactly.
             inner = inner.set_redirect_uri(
                 RedirectUrl::new(r.to_string())
                     .map_err(|e| Error::config("redirect_uri", e.to_string()))?,
@@ -262,7 +373,7 @@ impl OAuthClient {
     fn finish(
         &self,
         result: std::result::Result<
-            BasicTokenResponse,
+            ZoomTokenResponse,
             RequestTokenError<HttpFailure, ZoomOAuthError>,
         >,
         status: u16,
@@ -306,7 +417,7 @@ impl OAuthClient {
                 ],
             )
             .await?;
-        let r: BasicTokenResponse = serde_json::from_slice(&body).map_err(|e| Error::Decode {
+        let r: ZoomTokenResponse = serde_json::from_slice(&body).map_err(|e| Error::Decode {
             status,
             message: format!(
                 "token endpoint answer: line {} column {}",
@@ -357,7 +468,15 @@ impl OAuthClient {
     }
 }
 
-fn token_set(r: &BasicTokenResponse) -> TokenSet {
+/// Read a token answer's body (the same lenient reading as the OAuth calls use).
+#[cfg(test)]
+pub(crate) fn parse_token_answer(body: &[u8]) -> std::result::Result<TokenSet, String> {
+    serde_json::from_slice::<ZoomTokenResponse>(body)
+        .map(|r| token_set(&r))
+        .map_err(|e| format!("line {} column {}", e.line(), e.column()))
+}
+
+fn token_set(r: &ZoomTokenResponse) -> TokenSet {
     let now = Utc::now();
     let ttl = r.expires_in().unwrap_or(Duration::from_secs(3600));
     TokenSet {
@@ -432,4 +551,100 @@ async fn send(
     *out.status_mut() = code;
     *out.headers_mut() = headers;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use secrecy::ExposeSecret;
+
+    fn answer(expires_in: &str) -> String {
+        format!(
+            r#"{{"access_token":"AT","token_type":"bearer","refresh_token":"RT","expires_in":{expires_in},"scope":"meeting:read user:read"}}"#
+        )
+    }
+
+    #[test]
+    fn a_huge_expires_in_keeps_the_grant_with_a_clamped_expiry() {
+        for v in [
+            "18446744073709551615",
+            "1e300",
+            "-5",
+            "\"3600\"",
+            "null",
+            "\"soon\"",
+            "9223372036854775807",
+            "3600.5",
+        ] {
+            let set =
+                parse_token_answer(answer(v).as_bytes()).unwrap_or_else(|e| panic!("{v}: {e}"));
+            assert_eq!(
+                set.refresh_token
+                    .as_ref()
+                    .map(|r| r.expose_secret().to_string())
+                    .as_deref(),
+                Some("RT"),
+                "{v}"
+            );
+            assert!(
+                set.expires_at <= Utc::now() + chrono::Duration::hours(24),
+                "{v}"
+            );
+            assert!(
+                set.expires_at >= Utc::now() - chrono::Duration::seconds(5),
+                "{v}"
+            );
+        }
+        assert_eq!(
+            parse_token_answer(answer("3600").as_bytes())
+                .unwrap()
+                .scopes,
+            ["meeting:read", "user:read"]
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn any_expires_in_number_parses_without_panic(n in any::<i64>(), u in any::<u64>(), f in any::<f64>()) {
+            for v in [n.to_string(), u.to_string(), format!("{f:e}"), format!("\"{u}\"")] {
+                let body = answer(&v);
+                if let Ok(set) = parse_token_answer(body.as_bytes()) {
+                    prop_assert!(set.expires_at <= Utc::now() + chrono::Duration::hours(24));
+                }
+            }
+        }
+
+        #[test]
+        fn any_token_answer_field_parses_without_panic(
+            expires in prop_oneof![any::<i64>().prop_map(|n| n.to_string()), ".{0,20}".prop_map(|s| serde_json::to_string(&s).unwrap()), Just("[]".to_string()), Just("{}".to_string())],
+            scope in prop_oneof![".{0,40}".prop_map(|s| serde_json::to_string(&s).unwrap()), Just("[\"a\", 1]".to_string()), Just("7".to_string())],
+            token_type in prop_oneof![".{0,10}".prop_map(|s| serde_json::to_string(&s).unwrap()), Just("0".to_string())],
+        ) {
+            let body = format!(r#"{{"access_token":"AT","refresh_token":"RT","expires_in":{expires},"scope":{scope},"token_type":{token_type}}}"#);
+            let set = parse_token_answer(body.as_bytes());
+            prop_assert!(set.is_ok(), "{body}: {set:?}");
+        }
+
+        #[test]
+        fn any_bytes_as_a_token_answer_never_panic(body in proptest::collection::vec(any::<u8>(), 0..200)) {
+            let _ = parse_token_answer(&body);
+        }
+    }
+
+    #[test]
+    fn state_from_the_future_is_refused_and_a_little_skew_is_not() {
+        let pending = |ahead: i64| PendingAuthorization {
+            state: "S".into(),
+            pkce_verifier: SecretString::from("v".to_string()),
+            created_at: Utc::now() + chrono::Duration::seconds(ahead),
+        };
+        assert!(pending(30).verify_state("S").is_ok());
+        for ahead in [3600, 86_400 * 365] {
+            match pending(ahead).verify_state("S") {
+                Err(Error::InvalidInput { field, .. }) => assert_eq!(field, "state"),
+                other => panic!("{other:?}"),
+            }
+        }
+    }
 }

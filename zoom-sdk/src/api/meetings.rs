@@ -1,9 +1,8 @@
 //! `/users/{userId}/meetings` and `/meetings/{meetingId}`.
 
 use super::pagination::paginate;
-use super::users::check_user_id;
 use crate::error::Result;
-use crate::http::{segment, ApiRequest, RateCategory};
+use crate::http::{path_id, ApiRequest, RateCategory};
 use crate::models::{
     CreateMeeting, ListMeetingsType, Meeting, MeetingPage, MeetingSummary, Page, UpdateMeeting,
 };
@@ -93,12 +92,11 @@ impl MeetingsApi<'_> {
     /// request was sent, the SDK does not resend it and returns an error with
     /// `maybe_sent = true`; list the meetings before trying again.
     pub async fn create(&self, user_id: &str, meeting: &CreateMeeting) -> Result<Meeting> {
-        check_user_id(user_id)?;
         meeting.validate()?;
         let req = ApiRequest::new(
             Method::POST,
             "/users/{userId}/meetings",
-            format!("/users/{}/meetings", segment(user_id)),
+            format!("/users/{}/meetings", path_id("user_id", user_id)?),
         )
         .json(meeting)?;
         self.session.json(&req).await
@@ -175,11 +173,10 @@ async fn list_page(
     user_id: &str,
     query: &ListMeetings,
 ) -> Result<Page<MeetingSummary>> {
-    check_user_id(user_id)?;
     let req = ApiRequest::new(
         Method::GET,
         "/users/{userId}/meetings",
-        format!("/users/{}/meetings", segment(user_id)),
+        format!("/users/{}/meetings", path_id("user_id", user_id)?),
     )
     .category(RateCategory::Medium)
     .query_opt(

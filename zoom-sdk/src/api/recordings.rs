@@ -1,9 +1,8 @@
 //! `/users/{userId}/recordings` and `/meetings/{meetingId}/recordings`.
 
 use super::pagination::paginate;
-use super::users::check_user_id;
 use crate::error::{Error, Result};
-use crate::http::{segment, ApiRequest, RateCategory};
+use crate::http::{path_id, segment, ApiRequest, RateCategory};
 use crate::models::{MeetingRecording, Page, RecordingPage};
 use crate::session::ZoomSession;
 use chrono::NaiveDate;
@@ -26,12 +25,25 @@ pub enum MeetingRef {
 
 impl MeetingRef {
     /// The `{meetingId}` path segment. Zoom requires a UUID that starts with `/` or contains
-    /// `//` to be URL-encoded twice.
-    pub fn path_segment(&self) -> String {
+    /// `//` to be URL-encoded twice. An empty UUID, `.`, `..` or one with control characters
+    /// is refused.
+    pub fn path_segment(&self) -> Result<String> {
         match self {
-            Self::Id(id) => id.to_string(),
-            Self::Uuid(u) if u.starts_with('/') || u.contains("//") => segment(&segment(u)),
-            Self::Uuid(u) => segment(u),
+            Self::Id(id) => Ok(id.to_string()),
+            Self::Uuid(u)
+                if u.trim().is_empty()
+                    || u == "."
+                    || u == ".."
+                    || u.len() > 256
+                    || u.chars().any(char::is_control) =>
+            {
+                Err(Error::invalid(
+                    "meeting_uuid",
+                    "must be a meeting UUID as Zoom gives it (not empty, \".\", \"..\" or with control characters)",
+                ))
+            }
+            Self::Uuid(u) if u.starts_with('/') || u.contains("//") => Ok(segment(&segment(u))),
+            Self::Uuid(u) => Ok(segment(u)),
         }
     }
 }
@@ -148,7 +160,7 @@ impl RecordingsApi<'_> {
         let req = ApiRequest::new(
             Method::GET,
             "/meetings/{meetingId}/recordings",
-            format!("/meetings/{}/recordings", m.path_segment()),
+            format!("/meetings/{}/recordings", m.path_segment()?),
         );
         self.session.json(&req).await
     }
@@ -159,7 +171,6 @@ async fn list_page(
     user_id: &str,
     q: &ListRecordings,
 ) -> Result<Page<MeetingRecording>> {
-    check_user_id(user_id)?;
     if q.to < q.from {
         return Err(Error::invalid("to", "must not be before from"));
     }
@@ -172,7 +183,7 @@ async fn list_page(
     let req = ApiRequest::new(
         Method::GET,
         "/users/{userId}/recordings",
-        format!("/users/{}/recordings", segment(user_id)),
+        format!("/users/{}/recordings", path_id("user_id", user_id)?),
     )
     .category(RateCategory::Medium)
     .query("from", q.from.format("%Y-%m-%d"))
@@ -215,17 +226,22 @@ mod tests {
     #[test]
     fn uuids_starting_with_a_slash_or_holding_a_double_slash_are_encoded_twice() {
         assert_eq!(
-            MeetingRef::Uuid("/ajXp112QmuoKj4854875==".into()).path_segment(),
+            MeetingRef::Uuid("/ajXp112QmuoKj4854875==".into())
+                .path_segment()
+                .unwrap(),
             "%252Fajxp112QmuoKj4854875%253D%253D".replace("ajxp", "ajXp")
         );
         assert_eq!(
-            MeetingRef::Uuid("ab//cd==".into()).path_segment(),
+            MeetingRef::Uuid("ab//cd==".into()).path_segment().unwrap(),
             "ab%252F%252Fcd%253D%253D"
         );
         assert_eq!(
-            MeetingRef::Uuid("ab/cd+e==".into()).path_segment(),
+            MeetingRef::Uuid("ab/cd+e==".into()).path_segment().unwrap(),
             "ab%2Fcd%2Be%3D%3D"
         );
-        assert_eq!(MeetingRef::Id(85746065432).path_segment(), "85746065432");
+        assert_eq!(
+            MeetingRef::Id(85746065432).path_segment().unwrap(),
+            "85746065432"
+        );
     }
 }

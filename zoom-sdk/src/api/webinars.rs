@@ -1,9 +1,8 @@
 //! `/users/{userId}/webinars`.
 
 use super::pagination::paginate;
-use super::users::check_user_id;
 use crate::error::Result;
-use crate::http::{segment, ApiRequest, RateCategory};
+use crate::http::{path_id, ApiRequest, RateCategory};
 use crate::models::{CreateWebinar, Page, Webinar, WebinarPage};
 use crate::session::ZoomSession;
 use futures_util::stream::Stream;
@@ -47,12 +46,11 @@ impl WebinarsApi<'_> {
 
     /// `POST /users/{userId}/webinars`. Not idempotent (see [`super::MeetingsApi::create`]).
     pub async fn create(&self, user_id: &str, webinar: &CreateWebinar) -> Result<Webinar> {
-        check_user_id(user_id)?;
         webinar.validate()?;
         let req = ApiRequest::new(
             Method::POST,
             "/users/{userId}/webinars",
-            format!("/users/{}/webinars", segment(user_id)),
+            format!("/users/{}/webinars", path_id("user_id", user_id)?),
         )
         .json(webinar)?;
         self.session.json(&req).await
@@ -65,11 +63,10 @@ async fn list_page(
     page_size: Option<u32>,
     token: Option<String>,
 ) -> Result<Page<Webinar>> {
-    check_user_id(user_id)?;
     let req = ApiRequest::new(
         Method::GET,
         "/users/{userId}/webinars",
-        format!("/users/{}/webinars", segment(user_id)),
+        format!("/users/{}/webinars", path_id("user_id", user_id)?),
     )
     .category(RateCategory::Medium)
     .query_opt("page_size", page_size.map(|n| n.clamp(1, 300)))

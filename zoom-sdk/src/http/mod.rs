@@ -108,6 +108,29 @@ impl ApiRequest {
     }
 }
 
+/// Check and percent-encode an id that becomes one path segment (`{userId}`: `me`, an id or
+/// an email). Empty ids, `.` and `..` (which would change the request's path once the URL is
+/// normalised), and ids holding `/`, `?`, `#` or control characters are refused with
+/// [`Error::InvalidInput`] naming `field`; nothing is sent.
+pub(crate) fn path_id(field: &str, id: &str) -> Result<String> {
+    if id.trim().is_empty() || id == "." || id == ".." {
+        return Err(Error::invalid(field, "must not be empty, \".\" or \"..\""));
+    }
+    if id.len() > 256 {
+        return Err(Error::invalid(field, "is longer than 256 bytes"));
+    }
+    if id
+        .chars()
+        .any(|c| matches!(c, '/' | '?' | '#') || c.is_control())
+    {
+        return Err(Error::invalid(
+            field,
+            "must not contain '/', '?', '#' or control characters",
+        ));
+    }
+    Ok(segment(id))
+}
+
 /// Percent-encode one path segment.
 pub(crate) fn segment(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes())
@@ -612,6 +635,104 @@ mod tests {
         let (o, r) = classify(answer(200, r#"{"id": 81, "topic": "We"#), &decode_obj);
         assert_eq!(o, Outcome::MalformedBody);
         assert!(matches!(r, Err(Error::Decode { status: 200, .. })));
+    }
+
+    mod no_panic {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+            let mut h = HeaderMap::new();
+            for (k, v) in pairs {
+                if let Ok(v) = reqwest::header::HeaderValue::from_str(v) {
+                    h.insert(*k, v);
+                }
+            }
+            h
+        }
+
+        #[test]
+        fn the_retry_afters_that_used_to_panic_are_clamped() {
+            let now = chrono::Utc::now();
+            for v in [
+                "10000000000000000000",
+                "18446744073709551615",
+                "1e308",
+                "9999-12-31T23:59:59Z",
+                "Fri, 31 Dec 9999 23:59:59 GMT",
+            ] {
+                let d = parse_retry_after(v, now).unwrap();
+                assert!(d <= ratelimit::MAX_WAIT, "{v}: {d:?}");
+            }
+            let limiter = RateLimiter::new(&RateLimits::pro());
+            let a = Answer {
+                status: 429,
+                headers: headers(&[
+                    ("retry-after", "18446744073709551615"),
+                    ("x-ratelimit-type", "QPS"),
+                ]),
+                body: Bytes::new(),
+            };
+            limiter.observe("A", RateCategory::Light, &rate_signal(&a));
+            let (outcome, _) = classify(a, &|_: &[u8]| Ok::<(), String>(()));
+            assert!(
+                matches!(outcome, Outcome::RateLimited { retry_after: Some(d), .. } if d <= ratelimit::MAX_WAIT)
+            );
+        }
+
+        proptest! {
+            #[test]
+            fn any_retry_after_is_a_bounded_duration_or_none(v in ".{0,40}", n in any::<u64>(), f in any::<f64>()) {
+                let now = chrono::Utc::now();
+                for v in [v, n.to_string(), format!("{f}"), format!("{f:e}")] {
+                    if let Some(d) = parse_retry_after(&v, now) {
+                        prop_assert!(d <= ratelimit::MAX_WAIT);
+                    }
+                }
+            }
+
+            #[test]
+            fn any_rate_limit_headers_are_learned_without_panic(
+                status in 100u16..600,
+                kind in prop_oneof![Just("QPS".to_string()), Just("Daily-limit".to_string()), "[ -~]{0,12}"],
+                limit in "[ -~]{0,24}",
+                remaining in "[ -~]{0,24}",
+                retry in prop_oneof![any::<u64>().prop_map(|n| n.to_string()), "[ -~]{0,30}"],
+            ) {
+                let limiter = RateLimiter::new(&RateLimits::pro());
+                let h = headers(&[("x-ratelimit-type", &kind), ("x-ratelimit-limit", &limit), ("x-ratelimit-remaining", &remaining), ("retry-after", &retry), ("x-ratelimit-category", &kind)]);
+                let a = Answer { status, headers: h, body: Bytes::from_static(b"{\"code\":429,\"message\":\"x\"}") };
+                limiter.observe("A", RateCategory::Heavy, &rate_signal(&a));
+                let _ = classify(a, &|_: &[u8]| Ok::<(), String>(()));
+            }
+        }
+    }
+
+    #[test]
+    fn path_ids_that_would_change_the_path_are_refused_naming_the_field() {
+        for bad in [
+            "",
+            " ",
+            ".",
+            "..",
+            "a/b",
+            "../meetings",
+            "me?x=1",
+            "me#f",
+            "a\u{0}b",
+            "a\nb",
+        ] {
+            match path_id("user_id", bad) {
+                Err(Error::InvalidInput { field, .. }) => assert_eq!(field, "user_id", "{bad:?}"),
+                other => panic!("{bad:?} gave {other:?}"),
+            }
+        }
+        assert_eq!(path_id("user_id", "me").unwrap(), "me");
+        assert_eq!(
+            path_id("user_id", "a.b+c@x.com").unwrap(),
+            "a.b%2Bc%40x.com"
+        );
+        assert_eq!(path_id("user_id", "...").unwrap(), "...");
     }
 
     #[test]
