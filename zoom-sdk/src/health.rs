@@ -84,6 +84,8 @@ pub struct TokenCounts {
     pub reauthorization_required: u64,
     /// Disconnected or deauthorized.
     pub revoked: u64,
+    /// With a stored status this SDK does not recognise (unusable until reconnected).
+    pub unrecognized: u64,
 }
 
 /// `GET /api/zoom/health/tokens`.
@@ -535,6 +537,7 @@ impl HealthMonitor {
             match t.status {
                 TokenStatus::ReauthorizationRequired => c.reauthorization_required += 1,
                 TokenStatus::Revoked => c.revoked += 1,
+                TokenStatus::Unrecognized => c.unrecognized += 1,
                 _ if t.expires_at <= now => c.expired += 1,
                 _ if t.expires_at <= now + window => c.expiring_soon += 1,
                 _ => c.valid += 1,
@@ -547,6 +550,7 @@ impl HealthMonitor {
         let (status, detail) = match counts {
             None => (HealthStatus::Unhealthy, "the token count timed out".to_string()),
             Some(Err(e)) => (HealthStatus::Unhealthy, format!("cannot read tokens: {e}")),
+            Some(Ok(c)) if c.unrecognized > 0 => (HealthStatus::Degraded, format!("{} of {} grants have a status this SDK does not recognise and are not used", c.unrecognized, c.total)),
             Some(Ok(c)) if c.reauthorization_required > 0 => (HealthStatus::Degraded, format!("{} of {} users must connect Zoom again", c.reauthorization_required, c.total)),
             Some(Ok(c)) => (HealthStatus::Healthy, format!("{} grants: {} valid, {} expiring soon, {} expired (refresh on use), {} revoked", c.total, c.valid, c.expiring_soon, c.expired, c.revoked)),
         };

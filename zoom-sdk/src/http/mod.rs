@@ -297,7 +297,9 @@ impl HttpCore {
                 let credential = auth.credential().await?;
                 let token = credential.token;
                 let bucket = auth.bucket(credential.account_id.as_deref());
-                self.limiter.acquire(&bucket, req.category).await?;
+                self.limiter
+                    .acquire(&bucket, req.category, policy.max_rate_limit_wait)
+                    .await?;
                 let sent_at = Instant::now();
                 let mut builder = self
                     .client

@@ -230,8 +230,14 @@ impl RateLimiter {
     }
 
     /// Wait for room in `category` of `account` (any stable name of a Zoom account). Fails at
-    /// once, unsent, while that account's daily limit is in force.
-    pub async fn acquire(&self, account: &str, category: RateCategory) -> Result<()> {
+    /// once, unsent, while that account's daily limit is in force, or while a pause Zoom asked
+    /// for lasts longer than `max_wait` (the retry policy's longest rate-limit wait).
+    pub async fn acquire(
+        &self,
+        account: &str,
+        category: RateCategory,
+        max_wait: Duration,
+    ) -> Result<()> {
         if !self.enabled {
             return Ok(());
         }
@@ -244,6 +250,9 @@ impl RateLimiter {
                     b.closed_until = None;
                 }
                 Ok(match b.paused_until {
+                    Some(until) if until > now + max_wait => {
+                        return Err(paused(category, until - now));
+                    }
                     Some(until) if until > now => Some(until - now),
                     _ => {
                         let window = b.window.mul_f64(MARGIN);
@@ -316,6 +325,24 @@ fn until_utc_midnight() -> Duration {
         .unwrap_or(Duration::from_secs(3600))
 }
 
+fn paused(category: RateCategory, retry_after: Duration) -> Error {
+    Error::RateLimited {
+        retry_after: Some(retry_after),
+        category: Some(category.as_str().to_string()),
+        limit_type: RateLimitType::PerSecond,
+        api: Box::new(ApiError {
+            status: 429,
+            code: Some(429),
+            message: format!(
+                "Zoom asked to pause {} requests for longer than the retry policy waits; not sent",
+                category.as_str()
+            ),
+            tracking_id: None,
+            errors: Vec::new(),
+        }),
+    }
+}
+
 fn daily_closed(category: RateCategory, retry_after: Duration) -> Error {
     Error::RateLimited {
         retry_after: Some(retry_after),
@@ -338,15 +365,17 @@ fn daily_closed(category: RateCategory, retry_after: Duration) -> Error {
 mod tests {
     use super::*;
 
+    const W: Duration = Duration::from_secs(60);
+
     #[tokio::test(start_paused = true)]
     async fn the_limit_plus_one_waits_for_the_window() {
         let rl = RateLimiter::new(&RateLimits::per_second(5));
         let t0 = tokio::time::Instant::now();
         for _ in 0..5 {
-            rl.acquire("A", RateCategory::Light).await.unwrap();
+            rl.acquire("A", RateCategory::Light, W).await.unwrap();
         }
         assert_eq!(t0.elapsed(), Duration::ZERO);
-        rl.acquire("A", RateCategory::Light).await.unwrap();
+        rl.acquire("A", RateCategory::Light, W).await.unwrap();
         assert!(t0.elapsed() >= Duration::from_secs(1), "{:?}", t0.elapsed());
     }
 
@@ -363,7 +392,7 @@ mod tests {
                 ..Default::default()
             },
         );
-        let e = rl.acquire("A", RateCategory::Heavy).await.unwrap_err();
+        let e = rl.acquire("A", RateCategory::Heavy, W).await.unwrap_err();
         assert!(matches!(
             e,
             Error::RateLimited {
@@ -372,11 +401,11 @@ mod tests {
             }
         ));
         assert!(
-            rl.acquire("A", RateCategory::Light).await.is_ok(),
+            rl.acquire("A", RateCategory::Light, W).await.is_ok(),
             "other categories stay open"
         );
         assert!(
-            rl.acquire("B", RateCategory::Heavy).await.is_ok(),
+            rl.acquire("B", RateCategory::Heavy, W).await.is_ok(),
             "other accounts stay open"
         );
     }
@@ -395,7 +424,7 @@ mod tests {
                 ..Default::default()
             },
         );
-        rl.acquire("B", RateCategory::Light).await.unwrap();
+        rl.acquire("B", RateCategory::Light, W).await.unwrap();
         let accounts = rl.accounts.lock().unwrap();
         assert_eq!(accounts["A"][0].limit, 2);
         assert_eq!(accounts["B"][0].limit, 30, "B keeps the plan's limit");

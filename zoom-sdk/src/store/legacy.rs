@@ -84,7 +84,12 @@ impl LegacyOptions {
     /// Keys from `ENCRYPTION_KEY` (comma separated, newest first) when set; with a key, tokens
     /// are written encrypted.
     pub fn from_env() -> Self {
-        let keys = std::env::var(FERNET_KEY_ENV)
+        Self::from_lookup(|k| std::env::var(k).ok())
+    }
+
+    /// Like [`LegacyOptions::from_env`] with any variable source (tests, config files).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
+        let keys = lookup(FERNET_KEY_ENV)
             .unwrap_or_default()
             .split(',')
             .map(str::trim)

@@ -1,6 +1,8 @@
 //! The embedded default store: one SQLite file in WAL mode, created and migrated on first use.
-//! A refresh holds SQLite's write lock (`BEGIN IMMEDIATE`), which every process sharing the file
-//! respects, so only one of them spends a given refresh token.
+//! The store's lock is SQLite's write lock (`BEGIN IMMEDIATE`), which every process sharing the
+//! file respects; it is held only for the few statements that take a refresh lease or write its
+//! result, never while Zoom answers, so a writer waits at most [`BUSY_TIMEOUT`] before its write
+//! fails (and is retried by the token manager) rather than stalling behind a slow token request.
 
 use super::crypto::TokenEncryption;
 use super::sql::{db_err, sql_token_store};
@@ -14,6 +16,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+/// How long a statement waits for another connection's write lock before failing.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Tokens in a SQLite file.
 pub struct SqliteTokenStore {
@@ -41,7 +46,7 @@ impl SqliteTokenStore {
             .journal_mode(SqliteJournalMode::Wal)
             // Tokens must survive a power cut: every commit reaches the disk.
             .synchronous(SqliteSynchronous::Full)
-            .busy_timeout(Duration::from_secs(30));
+            .busy_timeout(BUSY_TIMEOUT);
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)
