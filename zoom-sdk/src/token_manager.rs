@@ -109,7 +109,7 @@ enum Commit {
     Written,
     /// The stored grant changed meanwhile (a disconnect, a deauthorization, a new connection,
     /// another holder's refresh); it wins over the new one.
-    Superseded(Option<StoredToken>),
+    Superseded(Box<Option<StoredToken>>),
 }
 
 fn lock_map<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -497,7 +497,7 @@ impl Shared {
                 }
                 Ok(Commit::Superseded(now)) => {
                     lock_map(&self.pending).remove(key);
-                    return self.superseded(key, now);
+                    return self.superseded(key, *now);
                 }
                 Err(e) if started.elapsed() + delay < WRITE_BUDGET => {
                     tracing::warn!(key = %key, error = %e, "zoom.token: storing the refreshed grant failed; retrying");
@@ -540,10 +540,12 @@ impl Shared {
         let mut lock = self.store.lock(key).await?;
         let row = lock.load().await?;
         let outcome = match (key, row) {
-            (_, Some(r)) if r.status == TokenStatus::Revoked => Commit::Superseded(Some(r)),
-            (TokenKey::User(_), None) => Commit::Superseded(None),
+            (_, Some(r)) if r.status == TokenStatus::Revoked => {
+                Commit::Superseded(Box::new(Some(r)))
+            }
+            (TokenKey::User(_), None) => Commit::Superseded(Box::new(None)),
             (TokenKey::User(_), Some(r)) if !same_opt_secret(r.refresh_token.as_ref(), base) => {
-                Commit::Superseded(Some(r))
+                Commit::Superseded(Box::new(Some(r)))
             }
             _ => {
                 lock.save(token).await?;

@@ -353,3 +353,215 @@ async fn app_deauthorized_marks_the_legacy_row_inactive() {
         sqlx::query_as("SELECT is_active, access_token, refresh_token FROM zoom_oauth_tokens WHERE user_id = 'u-deauth'").fetch_one(&pool).await.unwrap();
     assert_eq!((active, access.as_str(), refresh), (false, "", None));
 }
+
+/// Python's `ENCRYPTION_KEY`, as the backend's environment holds it, and nothing else.
+fn backend_env(key: &str) -> LegacyOptions {
+    let key = key.to_string();
+    LegacyOptions::from_lookup(move |k| (k == "ENCRYPTION_KEY").then(|| key.clone()))
+}
+
+#[tokio::test]
+async fn a_refresh_with_the_backends_key_writes_fernet_and_never_blanks_the_encrypted_columns() {
+    let Some(py) = python::python() else { return };
+    let Some(db) = pg::fresh_db("legacy_stays_fernet").await else {
+        return;
+    };
+    let pool = PgPool::connect(&db.url).await.unwrap();
+    create_table(&pool, true).await;
+    let emu = emulator().await;
+    let key = py.fernet_key();
+    let users = emu.users();
+    // A row the Fernet module wrote, and a plaintext row from the first module; both expired.
+    let (a1, r1, z1) = grant(&emu, &users[0].email).await;
+    let (ea, er) = (py.encrypt(&key, &a1), py.encrypt(&key, &r1));
+    insert_python_row(
+        &pool,
+        PyRow {
+            user_id: "enc-user",
+            zoom_user_id: &z1,
+            email: "e@example.com",
+            access: "",
+            refresh: None,
+            enc: Some((&ea, &er)),
+            expired: true,
+        },
+    )
+    .await;
+    let (a2, r2, z2) = grant(&emu, &users[1].email).await;
+    insert_python_row(
+        &pool,
+        PyRow {
+            user_id: "plain-user",
+            zoom_user_id: &z2,
+            email: "p@example.com",
+            access: &a2,
+            refresh: Some(&r2),
+            enc: None,
+            expired: true,
+        },
+    )
+    .await;
+    // Configured from the backend's environment: a key, and no explicit "write encrypted".
+    let store = Arc::new(
+        LegacyPostgresTokenStore::connect(&db.url, backend_env(&key))
+            .await
+            .unwrap(),
+    );
+    assert!(store.writes_encrypted());
+    let client = ZoomClient::builder(config(&emu).build().unwrap())
+        .token_store(store.clone())
+        .build()
+        .unwrap();
+    for (user, old_refresh) in [("enc-user", &r1), ("plain-user", &r2)] {
+        client.user(user).users().me().await.unwrap();
+        let (pa, pr, ea, er): (String, Option<String>, Option<String>, Option<String>) =
+            sqlx::query_as("SELECT access_token, refresh_token, access_token_encrypted, refresh_token_encrypted FROM zoom_oauth_tokens WHERE user_id = $1")
+                .bind(user)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        let (ea, er) = (
+            ea.expect("access_token_encrypted is never blanked"),
+            er.expect("refresh_token_encrypted is never blanked"),
+        );
+        // Python reads the rotated pair with its own Fernet.
+        let (access, refresh) = (py.decrypt(&key, &ea), py.decrypt(&key, &er));
+        assert!(emu.refresh_token_is_valid(&refresh), "{user}");
+        assert!(!emu.refresh_token_is_valid(old_refresh), "{user}");
+        let stored = store.load(&TokenKey::user(user)).await.unwrap().unwrap();
+        assert_eq!(stored.access_token.expose_secret(), access);
+        assert_eq!(
+            (pa.as_str(), pr),
+            ("", None),
+            "{user}: no plaintext written"
+        );
+    }
+    assert_eq!(emu.stats().refresh_grants, 2);
+
+    // Without the key, the SDK reads no Fernet row and overwrites none with plaintext.
+    let keyless = LegacyPostgresTokenStore::connect(&db.url, LegacyOptions::plaintext())
+        .await
+        .unwrap();
+    let before: String = sqlx::query_scalar(
+        "SELECT access_token_encrypted FROM zoom_oauth_tokens WHERE user_id = 'enc-user'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(keyless.load(&TokenKey::user("enc-user")).await.is_err());
+    let t = store
+        .load(&TokenKey::user("enc-user"))
+        .await
+        .unwrap()
+        .unwrap();
+    let err = keyless
+        .save(&TokenKey::user("enc-user"), &t)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("Fernet"), "{err}");
+    let after: String = sqlx::query_scalar(
+        "SELECT access_token_encrypted FROM zoom_oauth_tokens WHERE user_id = 'enc-user'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(before, after);
+}
+
+#[tokio::test]
+async fn the_backends_is_active_is_authoritative_and_its_changes_clear_the_sdks_status() {
+    let Some(db) = pg::fresh_db("legacy_is_active").await else {
+        return;
+    };
+    let pool = PgPool::connect(&db.url).await.unwrap();
+    create_table(&pool, false).await;
+    let emu = emulator().await;
+    let login = emu.users()[0].email.clone();
+    let (a, r, z) = grant(&emu, &login).await;
+    insert_python_row(
+        &pool,
+        PyRow {
+            user_id: "u1",
+            zoom_user_id: &z,
+            email: "u1@example.com",
+            access: &a,
+            refresh: Some(&r),
+            enc: None,
+            expired: true,
+        },
+    )
+    .await;
+    let store = Arc::new(
+        LegacyPostgresTokenStore::connect(&db.url, LegacyOptions::plaintext())
+            .await
+            .unwrap(),
+    );
+    let client = ZoomClient::builder(config(&emu).build().unwrap())
+        .token_store(store)
+        .build()
+        .unwrap();
+    let key = TokenKey::user("u1");
+    // The SDK refreshes, and so writes its own status ("active") into metadata.
+    client.user("u1").users().me().await.unwrap();
+
+    // The backend deactivates the user: the SDK's "active" no longer counts.
+    sqlx::query("UPDATE zoom_oauth_tokens SET is_active = FALSE WHERE user_id = 'u1'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    client.tokens().forget(&key);
+    let err = client.user("u1").users().me().await.unwrap_err();
+    assert!(
+        matches!(err, zoom_sdk::Error::ReauthorizationRequired { .. }),
+        "{err:?}"
+    );
+
+    // The backend reactivates: served again.
+    sqlx::query("UPDATE zoom_oauth_tokens SET is_active = TRUE WHERE user_id = 'u1'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    client.user("u1").users().me().await.unwrap();
+
+    // Zoom refuses the refresh token (spent elsewhere): the SDK records re-authorization.
+    let (current_refresh,): (String,) =
+        sqlx::query_as("SELECT refresh_token FROM zoom_oauth_tokens WHERE user_id = 'u1'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert!(spend_refresh_token(&emu, &current_refresh)
+        .await
+        .status()
+        .is_success());
+    sqlx::query("UPDATE zoom_oauth_tokens SET expires_at = NOW() - interval '1 minute' WHERE user_id = 'u1'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    client.tokens().forget(&key);
+    assert!(client.user("u1").users().me().await.is_err());
+    let (active, meta): (bool, serde_json::Value) =
+        sqlx::query_as("SELECT is_active, metadata FROM zoom_oauth_tokens WHERE user_id = 'u1'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        (active, meta["zoom_sdk_status"].as_str()),
+        (false, Some("reauthorization_required"))
+    );
+
+    // The backend reconnects the user with its own OAuth handler: new tokens, is_active = TRUE.
+    let (a2, r2, _) = grant(&emu, &login).await;
+    sqlx::query("UPDATE zoom_oauth_tokens SET access_token = $1, refresh_token = $2, is_active = TRUE, expires_at = NOW() + interval '50 minutes' WHERE user_id = 'u1'")
+        .bind(&a2)
+        .bind(&r2)
+        .execute(&pool)
+        .await
+        .unwrap();
+    client.tokens().forget(&key);
+    client
+        .user("u1")
+        .users()
+        .me()
+        .await
+        .expect("the user the backend reconnected is served");
+}

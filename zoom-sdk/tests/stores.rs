@@ -300,3 +300,59 @@ async fn a_store_spec_opens_the_named_store_and_bad_specs_say_what_to_write() {
     let err = zoom_sdk::store::open("redis://x").await.unwrap_err();
     assert!(err.to_string().contains("sqlite:PATH"), "{err}");
 }
+
+#[tokio::test]
+async fn rotation_reseals_and_counts_every_row_holding_a_token_whatever_its_status() {
+    let dir = tempdir();
+    let path = dir.join("rotate-all.db");
+    let old = SqliteTokenStore::open(&path, TokenEncryption::with_keys(KEY, &[]).unwrap())
+        .await
+        .unwrap();
+    let mut reauth = token("ra", Some("rr"));
+    reauth.status = zoom_sdk::TokenStatus::ReauthorizationRequired;
+    let mut revoked = token("va", Some("vr"));
+    revoked.revoke();
+    for (id, t) in [
+        ("active", token("aa", Some("ar"))),
+        ("reauth", reauth),
+        ("revoked", revoked),
+    ] {
+        old.save(&TokenKey::user(id), &t).await.unwrap();
+    }
+    drop(old);
+    let rotated = SqliteTokenStore::open(&path, TokenEncryption::with_keys(KEY2, &[KEY]).unwrap())
+        .await
+        .unwrap();
+    let status = rotated.encryption_status().await.unwrap().unwrap();
+    assert_eq!(
+        (status.current_key, status.former_keys, status.plaintext),
+        (0, 2, 0),
+        "the re-authorization row still needs the former key; the wiped row holds nothing"
+    );
+    assert_eq!(rotated.reseal(10).await.unwrap().resealed, 2);
+    let status = rotated.encryption_status().await.unwrap().unwrap();
+    assert_eq!((status.current_key, status.former_keys), (2, 0));
+    drop(rotated);
+    // The former key can go: every row still reads.
+    let only_new = SqliteTokenStore::open(&path, TokenEncryption::with_keys(KEY2, &[]).unwrap())
+        .await
+        .unwrap();
+    for id in ["active", "reauth", "revoked"] {
+        assert!(
+            only_new.load(&TokenKey::user(id)).await.unwrap().is_some(),
+            "{id}"
+        );
+    }
+    let reauth = only_new
+        .load(&TokenKey::user("reauth"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(reauth.refresh_token.unwrap().expose_secret(), "rr");
+}
+
+#[tokio::test]
+async fn a_store_that_does_not_encrypt_says_so_when_asked_to_reseal() {
+    let err = MemoryTokenStore::new().reseal(10).await.unwrap_err();
+    assert!(matches!(err, zoom_sdk::Error::Config { .. }), "{err}");
+}
