@@ -364,3 +364,54 @@ async fn meetings_crud_round_trip() {
         Err(Error::NotFound(_))
     ));
 }
+
+#[tokio::test]
+async fn one_accounts_daily_limit_does_not_close_the_category_for_another_account() {
+    let emu = emulator().await;
+    let client = zoom_sdk::ZoomClient::new(
+        config(&emu)
+            .rate_limits(zoom_sdk::http::RateLimits::pro())
+            .build()
+            .unwrap(),
+    )
+    .unwrap();
+    for user in ["in-account-a", "in-account-b"] {
+        let (code, state, pending) = authorize(&client).await;
+        client
+            .complete_authorization(user, &code, &state, &pending)
+            .await
+            .unwrap();
+    }
+    // The second grant belongs to another Zoom account (a multi-account app).
+    let key_b = zoom_sdk::TokenKey::user("in-account-b");
+    let mut b = client.store().load(&key_b).await.unwrap().unwrap();
+    b.account_id = Some("another-account".into());
+    client.store().save(&key_b, &b).await.unwrap();
+    client.tokens().forget(&key_b);
+
+    emu.set_faults(FaultConfig {
+        daily_limit_next: 1,
+        ..Default::default()
+    });
+    let err = client.user("in-account-a").users().me().await.unwrap_err();
+    assert!(matches!(
+        err,
+        Error::RateLimited {
+            limit_type: RateLimitType::Daily,
+            ..
+        }
+    ));
+    emu.reset_stats();
+    assert!(
+        client.user("in-account-a").users().me().await.is_err(),
+        "account A stays closed until its reset"
+    );
+    assert_eq!(emu.stats().api_requests, 0, "and nothing was sent for it");
+    client
+        .user("in-account-b")
+        .users()
+        .me()
+        .await
+        .expect("account B is not affected");
+    assert_eq!(emu.stats().api_requests, 1);
+}
