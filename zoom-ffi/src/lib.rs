@@ -6,7 +6,8 @@
 //!
 //! Every function here is panic-free and takes no pointers it could misuse.
 
-use std::ffi::{c_char, CStr};
+use std::ffi::{c_char, CStr, CString};
+use std::sync::OnceLock;
 use zoom_sdk::ErrorKind;
 
 static VERSION: &CStr =
@@ -25,50 +26,17 @@ pub extern "C" fn zoom_sdk_version() -> *const c_char {
 /// NUL-terminated string the caller must not free.
 #[no_mangle]
 pub extern "C" fn zoom_error_kind_name(code: u32) -> *const c_char {
-    let name: &CStr = match kind_from_code(code) {
-        Some(ErrorKind::Config) => c"config",
-        Some(ErrorKind::InvalidInput) => c"invalid_input",
-        Some(ErrorKind::OAuth) => c"oauth",
-        Some(ErrorKind::StateMismatch) => c"state_mismatch",
-        Some(ErrorKind::ReauthorizationRequired) => c"reauthorization_required",
-        Some(ErrorKind::Auth) => c"auth",
-        Some(ErrorKind::PermissionDenied) => c"permission_denied",
-        Some(ErrorKind::RateLimited) => c"rate_limited",
-        Some(ErrorKind::NotFound) => c"not_found",
-        Some(ErrorKind::Validation) => c"validation",
-        Some(ErrorKind::Api) => c"api",
-        Some(ErrorKind::Transport) => c"transport",
-        Some(ErrorKind::Timeout) => c"timeout",
-        Some(ErrorKind::Decode) => c"decode",
-        Some(ErrorKind::Storage) => c"storage",
-        Some(ErrorKind::Webhook) => c"webhook",
-        _ => c"unknown",
-    };
-    name.as_ptr()
-}
-
-/// Every kind, for mapping codes back.
-const KINDS: &[ErrorKind] = &[
-    ErrorKind::Config,
-    ErrorKind::InvalidInput,
-    ErrorKind::OAuth,
-    ErrorKind::StateMismatch,
-    ErrorKind::ReauthorizationRequired,
-    ErrorKind::Auth,
-    ErrorKind::PermissionDenied,
-    ErrorKind::RateLimited,
-    ErrorKind::NotFound,
-    ErrorKind::Validation,
-    ErrorKind::Api,
-    ErrorKind::Transport,
-    ErrorKind::Timeout,
-    ErrorKind::Decode,
-    ErrorKind::Storage,
-    ErrorKind::Webhook,
-];
-
-fn kind_from_code(code: u32) -> Option<ErrorKind> {
-    KINDS.iter().copied().find(|k| *k as u32 == code)
+    static NAMES: OnceLock<Vec<(u32, CString)>> = OnceLock::new();
+    let names = NAMES.get_or_init(|| {
+        ErrorKind::ALL
+            .iter()
+            .filter_map(|k| CString::new(k.name()).ok().map(|n| (k.code(), n)))
+            .collect()
+    });
+    names
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or(c"unknown".as_ptr(), |(_, n)| n.as_ptr())
 }
 
 #[cfg(test)]
@@ -77,10 +45,10 @@ mod tests {
 
     #[test]
     fn every_kind_name_matches_the_core_s_name() {
-        for k in KINDS {
+        for k in ErrorKind::ALL {
             // SAFETY: the function returns a static NUL-terminated string.
-            let name = unsafe { CStr::from_ptr(zoom_error_kind_name(*k as u32)) };
-            assert_eq!(name.to_str().unwrap(), k.as_str());
+            let name = unsafe { CStr::from_ptr(zoom_error_kind_name(k.code())) };
+            assert_eq!(name.to_str().unwrap(), k.name());
         }
         let unknown = unsafe { CStr::from_ptr(zoom_error_kind_name(9999)) };
         assert_eq!(unknown.to_str().unwrap(), "unknown");

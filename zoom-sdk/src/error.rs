@@ -118,12 +118,12 @@ pub enum Error {
     #[error("permission denied: {0}")]
     PermissionDenied(Box<ApiError>),
     /// Rate limited (HTTP 429) and the wait was longer than the SDK may wait on its own.
-    #[error("rate limited ({limit_type:?}, category {}){}: {api}", category.as_deref().unwrap_or("unknown"), retry_after.map(|d| format!(", retry after {}s", d.as_secs())).unwrap_or_default())]
+    #[error("rate limited ({limit_type:?}, category {}){}: {api}", category.map_or("unknown", |c| c.as_str()), retry_after.map(|d| format!(", retry after {}s", d.as_secs())).unwrap_or_default())]
     RateLimited {
         /// How long to wait before trying again, when Zoom said.
         retry_after: Option<Duration>,
         /// `X-RateLimit-Category` (Light, Medium, Heavy, Resource-intensive).
-        category: Option<String>,
+        category: Option<crate::http::RateCategory>,
         /// `X-RateLimit-Type`.
         limit_type: RateLimitType,
         /// The error answer itself.
@@ -217,8 +217,39 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// Every kind, in code order: what the C header's result enum and Python's exception
+    /// classes are generated from, so a kind added here reaches both without a hand-kept list.
+    pub const ALL: &'static [ErrorKind] = &[
+        Self::Config,
+        Self::InvalidInput,
+        Self::OAuth,
+        Self::StateMismatch,
+        Self::ReauthorizationRequired,
+        Self::Auth,
+        Self::PermissionDenied,
+        Self::RateLimited,
+        Self::NotFound,
+        Self::Validation,
+        Self::Api,
+        Self::Transport,
+        Self::Timeout,
+        Self::Decode,
+        Self::Storage,
+        Self::Webhook,
+    ];
+
+    /// The stable numeric code (the C ABI's result code).
+    pub fn code(self) -> u32 {
+        self as u32
+    }
+
+    /// The kind with this numeric code.
+    pub fn from_code(code: u32) -> Option<Self> {
+        Self::ALL.iter().copied().find(|k| k.code() == code)
+    }
+
     /// The snake_case name used in JSON and for Python exception classes.
-    pub fn as_str(self) -> &'static str {
+    pub fn name(self) -> &'static str {
         match self {
             Self::Config => "config",
             Self::InvalidInput => "invalid_input",
@@ -346,7 +377,7 @@ impl Serialize for Error {
     fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("kind", self.kind().as_str())?;
+        map.serialize_entry("kind", self.kind().name())?;
         map.serialize_entry("message", &self.to_string())?;
         if let Some(status) = self.status() {
             map.serialize_entry("status", &status)?;
@@ -360,6 +391,15 @@ impl Serialize for Error {
         }
         if let Some(d) = self.retry_after() {
             map.serialize_entry("retry_after_secs", &d.as_secs_f64())?;
+        }
+        if let Self::RateLimited {
+            category,
+            limit_type,
+            ..
+        } = self
+        {
+            map.serialize_entry("rate_limit_category", category)?;
+            map.serialize_entry("rate_limit_type", limit_type)?;
         }
         match self {
             Self::Transport { maybe_sent, .. } | Self::Timeout { maybe_sent, .. } => {
@@ -390,6 +430,42 @@ mod tests {
     }
 
     #[test]
+    fn every_kind_is_listed_once_in_all_with_a_unique_code_and_name() {
+        // A new kind breaks this exhaustive match, which sends its author to `ALL`.
+        fn listed(k: ErrorKind) -> bool {
+            match k {
+                ErrorKind::Config
+                | ErrorKind::InvalidInput
+                | ErrorKind::OAuth
+                | ErrorKind::StateMismatch
+                | ErrorKind::ReauthorizationRequired
+                | ErrorKind::Auth
+                | ErrorKind::PermissionDenied
+                | ErrorKind::RateLimited
+                | ErrorKind::NotFound
+                | ErrorKind::Validation
+                | ErrorKind::Api
+                | ErrorKind::Transport
+                | ErrorKind::Timeout
+                | ErrorKind::Decode
+                | ErrorKind::Storage
+                | ErrorKind::Webhook => ErrorKind::ALL.contains(&k),
+            }
+        }
+        assert_eq!(ErrorKind::ALL.len(), 16);
+        for (i, k) in ErrorKind::ALL.iter().enumerate() {
+            assert!(listed(*k));
+            assert_eq!(ErrorKind::from_code(k.code()), Some(*k));
+            for other in &ErrorKind::ALL[i + 1..] {
+                assert_ne!(k.code(), other.code());
+                assert_ne!(k.name(), other.name());
+            }
+            assert_eq!(serde_json::to_value(k).unwrap(), k.name());
+        }
+        assert_eq!(ErrorKind::from_code(9999), None);
+    }
+
+    #[test]
     fn error_serialises_with_kind_status_code_and_tracking_id() {
         let e = Error::NotFound(Box::new(api(404, 3001)));
         let v = serde_json::to_value(&e).unwrap();
@@ -404,7 +480,7 @@ mod tests {
     fn rate_limited_reports_retry_after_and_is_retryable() {
         let e = Error::RateLimited {
             retry_after: Some(Duration::from_secs(2)),
-            category: Some("Light".into()),
+            category: Some(crate::http::RateCategory::Light),
             limit_type: RateLimitType::PerSecond,
             api: Box::new(api(429, 429)),
         };

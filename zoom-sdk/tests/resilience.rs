@@ -182,7 +182,7 @@ async fn a_daily_limit_429_is_returned_with_its_reset_not_retried() {
             ..
         } => {
             assert_eq!(*limit_type, RateLimitType::Daily);
-            assert_eq!(category.as_deref(), Some("Light"));
+            assert_eq!(*category, Some(zoom_sdk::http::RateCategory::Light));
             let wait = retry_after.expect("reset time parsed");
             assert!(
                 wait <= Duration::from_secs(2 * 86_400) && wait > Duration::ZERO,

@@ -125,7 +125,7 @@ impl Metrics {
         self.calls.fetch_add(1, Ordering::Relaxed);
         if let Some(e) = error {
             if let Ok(mut m) = self.errors.lock() {
-                *m.entry(e.kind().as_str()).or_default() += 1;
+                *m.entry(e.kind().name()).or_default() += 1;
             }
         }
     }

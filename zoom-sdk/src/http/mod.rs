@@ -524,7 +524,7 @@ fn classify<T>(
             };
             let err = Error::RateLimited {
                 retry_after,
-                category: header(&a.headers, "x-ratelimit-category").map(str::to_string),
+                category: header(&a.headers, "x-ratelimit-category").and_then(RateCategory::parse),
                 limit_type,
                 api,
             };

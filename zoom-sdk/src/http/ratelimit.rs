@@ -28,6 +28,7 @@ pub enum RateCategory {
     /// Heavy.
     Heavy,
     /// Resource-intensive (limited per minute).
+    #[serde(rename = "Resource-intensive")]
     ResourceIntensive,
 }
 
@@ -39,6 +40,33 @@ impl RateCategory {
             Self::Heavy => 2,
             Self::ResourceIntensive => 3,
         }
+    }
+
+    /// Every category.
+    pub const ALL: &'static [RateCategory] = &[
+        Self::Light,
+        Self::Medium,
+        Self::Heavy,
+        Self::ResourceIntensive,
+    ];
+
+    /// The category named by Zoom's `X-RateLimit-Category` header (case and spacing
+    /// forgiven), if it is one the SDK knows.
+    pub fn parse(name: &str) -> Option<Self> {
+        let norm: String = name
+            .trim()
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        Self::ALL.iter().copied().find(|c| {
+            c.as_str()
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric())
+                .collect::<String>()
+                .to_ascii_lowercase()
+                == norm
+        })
     }
 
     /// Zoom's name (`X-RateLimit-Category`).
@@ -328,7 +356,7 @@ fn until_utc_midnight() -> Duration {
 fn paused(category: RateCategory, retry_after: Duration) -> Error {
     Error::RateLimited {
         retry_after: Some(retry_after),
-        category: Some(category.as_str().to_string()),
+        category: Some(category),
         limit_type: RateLimitType::PerSecond,
         api: Box::new(ApiError {
             status: 429,
@@ -346,7 +374,7 @@ fn paused(category: RateCategory, retry_after: Duration) -> Error {
 fn daily_closed(category: RateCategory, retry_after: Duration) -> Error {
     Error::RateLimited {
         retry_after: Some(retry_after),
-        category: Some(category.as_str().to_string()),
+        category: Some(category),
         limit_type: RateLimitType::Daily,
         api: Box::new(ApiError {
             status: 429,
