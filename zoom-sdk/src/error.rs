@@ -140,8 +140,10 @@ pub enum Error {
     #[error("Zoom API error: {0}")]
     Api(Box<ApiError>),
     /// The network failed (DNS, connect, TLS, reset).
-    #[error("transport error{}: {message}", if *maybe_sent { " (the request may have reached Zoom)" } else { "" })]
+    #[error("transport error ({kind:?}){}: {message}", if *maybe_sent { " (the request may have reached Zoom)" } else { "" })]
     Transport {
+        /// What failed, classified by type (never by message text).
+        kind: crate::http::TransportKind,
         /// What failed, without any credential.
         message: String,
         /// Whether Zoom may have received and acted on the request. A non-idempotent request
@@ -402,8 +404,15 @@ impl Serialize for Error {
             map.serialize_entry("rate_limit_type", limit_type)?;
         }
         match self {
-            Self::Transport { maybe_sent, .. } | Self::Timeout { maybe_sent, .. } => {
+            Self::Transport {
+                maybe_sent, kind, ..
+            } => {
                 map.serialize_entry("maybe_sent", maybe_sent)?;
+                map.serialize_entry("transport", kind)?;
+            }
+            Self::Timeout { maybe_sent, .. } => {
+                map.serialize_entry("maybe_sent", maybe_sent)?;
+                map.serialize_entry("transport", &crate::http::TransportKind::Timeout)?;
             }
             Self::OAuth { error, .. } => map.serialize_entry("oauth_error", error)?,
             Self::Config { field, .. } | Self::InvalidInput { field, .. } => {

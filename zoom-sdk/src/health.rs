@@ -236,34 +236,14 @@ fn worst(statuses: impl IntoIterator<Item = HealthStatus>) -> HealthStatus {
     statuses.into_iter().max().unwrap_or(HealthStatus::Healthy)
 }
 
-/// Classify a transport failure by walking the error chain (rustls and hyper name TLS and
-/// DNS failures in their messages).
+/// The health report's reading of a classified transport failure.
 pub(crate) fn classify_transport(e: &reqwest::Error) -> ConnectionFailure {
-    use std::error::Error as _;
-    if e.is_timeout() {
-        return ConnectionFailure::Timeout;
-    }
-    let mut text = e.to_string().to_ascii_lowercase();
-    let mut src = e.source();
-    while let Some(s) = src {
-        text.push(' ');
-        text.push_str(&s.to_string().to_ascii_lowercase());
-        src = s.source();
-    }
-    if text.contains("dns")
-        || text.contains("failed to lookup")
-        || text.contains("name or service not known")
-        || text.contains("no such host")
-    {
-        ConnectionFailure::Dns
-    } else if text.contains("certificate")
-        || text.contains("tls")
-        || text.contains("handshake")
-        || text.contains("invalidcontenttype")
-    {
-        ConnectionFailure::Tls
-    } else {
-        ConnectionFailure::Connect
+    use crate::http::TransportKind as K;
+    match crate::http::TransportFailure::of(e).kind {
+        K::Dns => ConnectionFailure::Dns,
+        K::Tls => ConnectionFailure::Tls,
+        K::Timeout => ConnectionFailure::Timeout,
+        _ => ConnectionFailure::Connect,
     }
 }
 
@@ -331,6 +311,7 @@ pub(crate) async fn probe_unauthenticated(config: &crate::ZoomConfig, limit: Dur
     let http = match reqwest::Client::builder()
         .timeout(limit)
         .connect_timeout(limit)
+        .dns_resolver(std::sync::Arc::new(crate::http::transport::SdkResolver))
         .build()
     {
         Ok(h) => h,

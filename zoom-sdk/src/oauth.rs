@@ -230,38 +230,20 @@ pub struct AuthorizationRequest {
     pub pending: PendingAuthorization,
 }
 
-/// A transport failure on the token endpoint.
+/// A transport failure on the token endpoint (what `oauth2` hands back), classified once.
 #[derive(Debug, thiserror::Error)]
-#[error("{message}")]
-pub(crate) struct HttpFailure {
-    message: String,
-    timeout: bool,
-    connect: bool,
-}
+#[error("{0}")]
+pub(crate) struct HttpFailure(reqwest::Error);
 
 impl HttpFailure {
     fn into_error(self, timeout: Duration) -> Error {
-        if self.timeout {
-            Error::Timeout {
-                after: timeout,
-                maybe_sent: !self.connect,
-            }
-        } else {
-            Error::Transport {
-                message: self.message,
-                maybe_sent: !self.connect,
-            }
-        }
+        crate::http::transport::to_error(&self.0, timeout)
     }
 }
 
 impl From<reqwest::Error> for HttpFailure {
     fn from(e: reqwest::Error) -> Self {
-        Self {
-            message: crate::http::describe(&e),
-            timeout: e.is_timeout(),
-            connect: e.is_connect(),
-        }
+        Self(e)
     }
 }
 

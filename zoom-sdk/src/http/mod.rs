@@ -9,6 +9,7 @@
 pub mod metrics;
 pub mod ratelimit;
 pub mod retry;
+pub mod transport;
 
 use crate::config::ZoomConfig;
 use crate::error::{ApiError, Error, FieldError, RateLimitType, Result};
@@ -26,6 +27,7 @@ use serde::de::DeserializeOwned;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tracing::Instrument;
+pub use transport::{TransportFailure, TransportKind};
 
 /// One REST call, described before it is sent.
 #[derive(Clone, Debug)]
@@ -182,6 +184,7 @@ pub(crate) fn build_client(config: &ZoomConfig) -> Result<reqwest::Client> {
         .pool_idle_timeout(Duration::from_secs(60))
         .pool_max_idle_per_host(64)
         .tcp_nodelay(true)
+        .dns_resolver(Arc::new(transport::SdkResolver))
         .user_agent(config.user_agent())
         .build()
         .map_err(|e| Error::config("http", format!("cannot build the HTTP client: {e}")))
@@ -327,23 +330,12 @@ impl HttpCore {
                 let http_status = result.as_ref().ok().map(|a| a.status);
                 let (outcome, value): (Outcome, Result<T>) = match result {
                     Err(e) => {
-                        let outcome = if e.is_connect() {
-                            Outcome::ConnectFailed
-                        } else {
+                        let outcome = if TransportFailure::of(&e).maybe_sent {
                             Outcome::Interrupted
-                        };
-                        let maybe_sent = outcome == Outcome::Interrupted;
-                        let err = if e.is_timeout() {
-                            Error::Timeout {
-                                after: self.config.request_timeout(),
-                                maybe_sent,
-                            }
                         } else {
-                            Error::Transport {
-                                message: describe(&e),
-                                maybe_sent,
-                            }
+                            Outcome::ConnectFailed
                         };
+                        let err = transport::to_error(&e, self.config.request_timeout());
                         (outcome, Err(err))
                     }
                     Ok(answer) => {
