@@ -105,6 +105,18 @@ impl ZoomClient {
         Self::builder(config).token_store(store).build()
     }
 
+    /// A client with the token store `spec` names (encryption from the environment, as
+    /// [`ZoomClient::connect`]).
+    pub async fn connect_to(config: ZoomConfig, spec: &crate::store::StoreSpec) -> Result<Self> {
+        let store = spec
+            .open(
+                crate::store::TokenEncryption::from_env,
+                crate::store::LegacyOptions::from_env(),
+            )
+            .await?;
+        Self::builder(config).token_store(store).build()
+    }
+
     /// A builder, to choose the token store.
     pub fn builder(config: ZoomConfig) -> ZoomClientBuilder {
         ZoomClientBuilder {

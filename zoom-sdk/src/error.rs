@@ -189,6 +189,7 @@ pub enum ErrorKind {
     /// [`Error::InvalidInput`].
     InvalidInput = 11,
     /// [`Error::OAuth`].
+    #[serde(rename = "oauth")]
     OAuth = 20,
     /// [`Error::StateMismatch`].
     StateMismatch = 21,

@@ -231,7 +231,7 @@ struct Facts {
     env: BTreeMap<String, String>,
     config: Result<ZoomConfig, Error>,
     encryption: Result<TokenEncryption, Error>,
-    spec: String,
+    spec: Result<store::StoreSpec, String>,
     store: Option<StoreFacts>,
     online: Option<OnlineFacts>,
     metrics: Option<MetricsSnapshot>,
@@ -330,11 +330,12 @@ impl Verifier {
                 None => LegacyOptions::plaintext(),
             }
         };
-        let opened = match &self.store {
-            Some(s) => Ok(s.clone()),
-            None => tokio::time::timeout(
+        let opened = match (&self.store, &facts.spec) {
+            (Some(s), _) => Ok(s.clone()),
+            (None, Err(e)) => Err(e.clone()),
+            (None, Ok(spec)) => tokio::time::timeout(
                 self.timeout,
-                store::open_with(&facts.spec, || TokenEncryption::from_lookup(lookup), legacy),
+                spec.open(|| TokenEncryption::from_lookup(lookup), legacy),
             )
             .await
             .unwrap_or_else(|_| Err(Error::storage("no answer within the timeout")))
@@ -543,14 +544,12 @@ impl Verifier {
             env: self.env.clone(),
             config: ZoomConfig::from_lookup(lookup),
             encryption: TokenEncryption::from_lookup(lookup),
-            spec: lookup(store::STORE_ENV)
-                .filter(|s| !s.trim().is_empty())
-                .unwrap_or_else(|| format!("sqlite:{}", store::DEFAULT_SQLITE_PATH)),
+            spec: store::StoreSpec::from_lookup(lookup).map_err(|e| e.to_string()),
             store: None,
             online: None,
             metrics: self.metrics.clone(),
         };
-        if store::check_spec(&facts.spec).is_ok() {
+        if facts.spec.is_ok() {
             facts.store = Some(self.store_facts(&facts).await);
         }
         if self.online {
@@ -951,9 +950,9 @@ fn evaluate(f: &Facts, online: bool) -> VerificationReport {
         "ZOOM_TOKEN_STORE names a store",
         F,
         "Set ZOOM_TOKEN_STORE to sqlite:PATH, postgres:URL, legacy-postgres:URL or memory.",
-        match store::check_spec(&f.spec) {
-            Ok(()) => Pass(f.spec.split(':').next().unwrap_or_default().to_string()),
-            Err(e) => Problem(e.to_string()),
+        match &f.spec {
+            Ok(spec) => Pass(spec.kind().to_string()),
+            Err(e) => Problem(e.clone()),
         },
     );
     let sf = f.store.as_ref();
@@ -984,10 +983,9 @@ fn evaluate(f: &Facts, online: bool) -> VerificationReport {
         None => Skip("needs STO-002".into()),
     });
     o.check("STO-005", TokenStore, "The refresh lock is granted within 2 s", F, "Look for a process holding a refresh lock (a stuck transaction) and end it; check the database's lock settings.", r);
-    let r = match f.spec.split_once(':') {
-        Some(("sqlite", p)) => {
+    let r = match f.spec.as_ref().ok().and_then(|s| s.sqlite_path()) {
+        Some(path) => {
             let tmp = std::env::temp_dir();
-            let path = std::path::Path::new(p);
             let abs = if path.is_absolute() {
                 path.to_path_buf()
             } else {
@@ -1065,7 +1063,7 @@ fn evaluate(f: &Facts, online: bool) -> VerificationReport {
         r,
     );
     o.check("STO-010", TokenStore, "The store is persistent", W, "Use sqlite:PATH or postgres:URL: the memory store loses every user's connection on restart.",
-        pass_if(f.spec != "memory", "persistent", "the memory store loses every grant on restart"));
+        pass_if(!matches!(f.spec, Ok(store::StoreSpec::Memory)), "persistent", "the memory store loses every grant on restart"));
 
     // API (online).
     let on = f.online.as_ref();
@@ -1316,7 +1314,10 @@ fn evaluate(f: &Facts, online: bool) -> VerificationReport {
     // Security.
     let plaintext = f.var(store::crypto::PLAINTEXT_ENV) == Some("1");
     let key = f.var(store::crypto::KEY_ENV);
-    let persistent = f.spec != "memory" && !f.spec.starts_with("legacy-postgres");
+    let persistent = matches!(
+        f.spec,
+        Ok(store::StoreSpec::Sqlite(_) | store::StoreSpec::Postgres(_))
+    );
     o.check("SEC-001", Security, "Tokens are encrypted at rest", F, "Set ZOOM_TOKEN_ENCRYPTION_KEY to the output of `openssl rand -base64 32` (keep it in a secret manager).",
         match (key, plaintext, persistent) {
             (_, _, false) => Skip("the store does not use ZOOM_TOKEN_ENCRYPTION_KEY".into()),
@@ -1405,9 +1406,16 @@ fn evaluate(f: &Facts, online: bool) -> VerificationReport {
     );
     o.check("SEC-007", Security, "ZOOM_TOKEN_STORE carries no database password", W, "Keep the password out of the URL: use PGPASSWORD, a .pgpass file or the platform's secret injection.",
         {
-            // `postgres:URL` as documented, or a bare URL given by mistake.
-            let urls = [f.spec.split_once(':').map(|(_, u)| u), Some(f.spec.as_str())];
-            let leaked = urls.into_iter().flatten().filter_map(|u| Url::parse(u).ok()).any(|u| u.password().is_some());
+            // A spec that does not parse is STO-001's failure; its URL is looked at all the same.
+            let raw = f.env.get(store::STORE_ENV).cloned().unwrap_or_default();
+            let leaked = match &f.spec {
+                Ok(spec) => spec.has_password_in_url(),
+                Err(_) => [raw.split_once(':').map(|(_, u)| u), Some(raw.as_str())]
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|u| Url::parse(u).ok())
+                    .any(|u| u.password().is_some()),
+            };
             pass_if(!leaked, "no password in the URL", "the database URL contains a password")
         });
     o.check(

@@ -162,5 +162,5 @@ async fn processes_sharing_the_legacy_table_refresh_each_user_once() {
             .await
             .unwrap(),
     );
-    race(format!("legacy:{}", db.url), store).await;
+    race(format!("legacy-postgres:{}", db.url), store).await;
 }

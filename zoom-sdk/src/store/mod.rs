@@ -15,6 +15,7 @@ pub mod crypto;
 mod legacy;
 mod memory;
 mod postgres;
+mod spec;
 mod sql;
 mod sqlite;
 
@@ -22,6 +23,7 @@ pub use crypto::{Keyring, TokenEncryption};
 pub use legacy::{LegacyMigrationReport, LegacyOptions, LegacyPostgresTokenStore, FERNET_KEY_ENV};
 pub use memory::MemoryTokenStore;
 pub use postgres::{advisory_lock_name, PostgresTokenStore};
+pub use spec::{StoreSpec, DEFAULT_SQLITE_PATH, STORE_ENV};
 pub use sql::ResealReport;
 pub use sqlite::SqliteTokenStore;
 
@@ -137,24 +139,6 @@ pub trait TokenLock: Send {
     async fn release(self: Box<Self>) -> Result<()>;
 }
 
-/// The variable naming the store for [`open_from_env`].
-pub const STORE_ENV: &str = "ZOOM_TOKEN_STORE";
-/// The SQLite file used when [`STORE_ENV`] is not set.
-pub const DEFAULT_SQLITE_PATH: &str = "zoom_tokens.db";
-
-/// Open the store named by `ZOOM_TOKEN_STORE`: `sqlite:PATH` (the default, `zoom_tokens.db`),
-/// `postgres:URL`, `legacy-postgres:URL` (the backend's `zoom_oauth_tokens`, with Fernet keys
-/// from `ENCRYPTION_KEY`) or `memory`. Encryption comes from [`TokenEncryption::from_env`].
-pub async fn open_from_env() -> Result<std::sync::Arc<dyn TokenStore>> {
-    let spec = std::env::var(STORE_ENV).unwrap_or_else(|_| format!("sqlite:{DEFAULT_SQLITE_PATH}"));
-    open(&spec).await
-}
-
-/// Open a store from a spec as [`open_from_env`] reads it.
-pub async fn open(spec: &str) -> Result<std::sync::Arc<dyn TokenStore>> {
-    open_with(spec, TokenEncryption::from_env, LegacyOptions::from_env()).await
-}
-
 /// The key of a `zoom_sdk_leases` row, and the SQL both databases accept.
 pub(crate) mod lease_sql {
     pub const GET: &str =
@@ -164,38 +148,17 @@ pub(crate) mod lease_sql {
     pub const CLEAR: &str = "DELETE FROM zoom_sdk_leases WHERE owner_kind = $1 AND owner_id = $2";
 }
 
-/// The kinds of store a spec can name.
-pub fn check_spec(spec: &str) -> Result<()> {
-    match spec.split_once(':') {
-        _ if spec == "memory" => Ok(()),
-        Some(("sqlite", p)) if !p.is_empty() => Ok(()),
-        Some(("postgres" | "legacy-postgres", u)) if u.starts_with("postgres") => Ok(()),
-        _ => Err(crate::Error::config(
-            STORE_ENV,
-            format!("{spec:?} is not a store: use sqlite:PATH, postgres:URL, legacy-postgres:URL or memory"),
-        )),
-    }
+/// Open the store named by `ZOOM_TOKEN_STORE` (see [`StoreSpec`]), with encryption from
+/// [`TokenEncryption::from_env`] and the legacy table's keys from `ENCRYPTION_KEY`.
+pub async fn open_from_env() -> Result<std::sync::Arc<dyn TokenStore>> {
+    StoreSpec::from_env()?
+        .open(TokenEncryption::from_env, LegacyOptions::from_env())
+        .await
 }
 
-/// Open a store from a spec with the given encryption (asked for only by stores that encrypt).
-pub async fn open_with(
-    spec: &str,
-    encryption: impl FnOnce() -> Result<TokenEncryption>,
-    legacy: LegacyOptions,
-) -> Result<std::sync::Arc<dyn TokenStore>> {
-    use std::sync::Arc;
-    check_spec(spec)?;
-    let store: Arc<dyn TokenStore> = match spec.split_once(':') {
-        _ if spec == "memory" => Arc::new(MemoryTokenStore::new()),
-        Some(("sqlite", path)) if !path.is_empty() => Arc::new(SqliteTokenStore::open(path, encryption()?).await?),
-        Some(("postgres", url)) => Arc::new(PostgresTokenStore::connect(url, encryption()?).await?),
-        Some(("legacy-postgres", url)) => Arc::new(LegacyPostgresTokenStore::connect(url, legacy).await?),
-        _ => {
-            return Err(crate::Error::config(
-                STORE_ENV,
-                format!("{spec:?} is not a store: use sqlite:PATH, postgres:URL, legacy-postgres:URL or memory"),
-            ))
-        }
-    };
-    Ok(store)
+/// Parse `spec` ([`StoreSpec`]) and open it as [`open_from_env`] would.
+pub async fn open(spec: &str) -> Result<std::sync::Arc<dyn TokenStore>> {
+    spec.parse::<StoreSpec>()?
+        .open(TokenEncryption::from_env, LegacyOptions::from_env())
+        .await
 }

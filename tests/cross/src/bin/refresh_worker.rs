@@ -2,15 +2,14 @@
 //! common start instant, asks for a valid access token for every user at once (refreshing
 //! where needed), and prints a hash of what it got and of what the store holds afterwards.
 //!
-//! `refresh-worker STORE START_MS USER...` with STORE `sqlite:PATH`, `postgres:URL` or
-//! `legacy:URL`; the app credentials and endpoints come from the usual `ZOOM_*` variables.
+//! `refresh-worker STORE START_MS USER...` with STORE a `ZOOM_TOKEN_STORE` spec
+//! ([`zoom_sdk::store::StoreSpec`]: `sqlite:PATH`, `postgres:URL`, `legacy-postgres:URL`); the
+//! app credentials, endpoints and encryption key come from the usual variables.
 
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
-use zoom_sdk::store::{
-    LegacyOptions, LegacyPostgresTokenStore, PostgresTokenStore, SqliteTokenStore, TokenEncryption,
-};
+use zoom_sdk::store::{LegacyOptions, StoreSpec, TokenEncryption};
 use zoom_sdk::{ExposeSecret, TokenKey, TokenStore, ZoomClient, ZoomConfig};
 
 fn digest(s: &str) -> String {
@@ -25,18 +24,10 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         }
         _ => return Err("usage: refresh-worker STORE START_MS USER...".into()),
     };
-    let store: Arc<dyn TokenStore> = match spec.split_once(':') {
-        Some(("sqlite", path)) => {
-            Arc::new(SqliteTokenStore::open(path, TokenEncryption::from_env()?).await?)
-        }
-        Some(("postgres", url)) => {
-            Arc::new(PostgresTokenStore::connect(url, TokenEncryption::from_env()?).await?)
-        }
-        Some(("legacy", url)) => {
-            Arc::new(LegacyPostgresTokenStore::connect(url, LegacyOptions::plaintext()).await?)
-        }
-        _ => return Err(format!("unknown store {spec}").into()),
-    };
+    let store: Arc<dyn TokenStore> = spec
+        .parse::<StoreSpec>()?
+        .open(TokenEncryption::from_env, LegacyOptions::plaintext())
+        .await?;
     let client = ZoomClient::builder(ZoomConfig::from_env()?)
         .token_store(store.clone())
         .build()?;
