@@ -3,7 +3,7 @@
 //! actions (the skills) and the live health status.
 
 use crate::health::HealthStatus;
-use crate::webhooks::UNDERSTOOD_EVENTS;
+use crate::webhooks::EventName;
 use serde::Serialize;
 
 /// A phrase the chat interface maps to an action.
@@ -180,10 +180,10 @@ impl ServiceDescriptor {
             version: env!("CARGO_PKG_VERSION"),
             capabilities: vec!["meetings", "recordings", "users", "webinars"],
             chat_commands: CHAT.to_vec(),
-            workflow_triggers: UNDERSTOOD_EVENTS
+            workflow_triggers: EventName::KNOWN
                 .iter()
-                .copied()
-                .filter(|e| *e != "endpoint.url_validation")
+                .filter(|e| **e != EventName::UrlValidation)
+                .map(EventName::as_str)
                 .collect(),
             actions: ACTIONS.to_vec(),
             health: None,

@@ -94,7 +94,7 @@ async fn every_request_and_answer_matches_zoom_s_openapi_spec() {
         .waiting_room(true)
         .join_before_host(false)
         .mute_upon_entry(true)
-        .auto_recording("cloud");
+        .auto_recording(zoom_sdk::models::AutoRecording::Cloud);
     let m = s
         .meetings()
         .create(

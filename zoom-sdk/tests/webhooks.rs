@@ -256,7 +256,7 @@ async fn the_dispatcher_routes_by_event_and_to_catch_all_handlers() {
     d.on("meeting.started", move |e| {
         let s = s.clone();
         async move {
-            assert_eq!(e.event, "meeting.started");
+            assert_eq!(e.event, zoom_sdk::webhooks::EventName::MeetingStarted);
             s.fetch_add(1, Ordering::SeqCst);
             Ok(())
         }
@@ -269,7 +269,12 @@ async fn the_dispatcher_routes_by_event_and_to_catch_all_handlers() {
             Ok(())
         }
     });
-    assert!(WebhookDispatcher::understood_events().contains(&"recording.completed"));
+    assert!(WebhookDispatcher::understood_events()
+        .contains(&zoom_sdk::webhooks::EventName::RecordingCompleted));
+    assert_eq!(
+        zoom_sdk::webhooks::EventName::parse("meeting.some_future_event"),
+        zoom_sdk::webhooks::EventName::Unknown("meeting.some_future_event".into())
+    );
     let receiver = WebhookReceiver::new(v.clone(), d);
     let (ts, sig) = signed_now(&v, BODY);
     let reply = receiver.handle(&req(&ts, &sig, BODY)).await.unwrap();

@@ -51,6 +51,56 @@ str_enum! {
     }
 }
 
+str_enum! {
+    /// `settings.auto_recording`: where Zoom records automatically.
+    AutoRecording {
+        /// On the host's computer.
+        Local = "local",
+        /// In Zoom's cloud.
+        Cloud = "cloud",
+        /// Not automatically.
+        None = "none",
+    }
+}
+
+str_enum! {
+    /// `settings.audio`: how participants join the audio.
+    Audio {
+        /// Telephone and computer audio.
+        Both = "both",
+        /// Telephone only.
+        Telephony = "telephony",
+        /// Computer audio only.
+        Voip = "voip",
+        /// A third-party audio conference.
+        ThirdParty = "thirdParty",
+    }
+}
+
+int_enum! {
+    /// `settings.approval_type`: registration.
+    ApprovalType {
+        /// 0: registrants are approved automatically.
+        Automatic = 0,
+        /// 1: the host approves registrants.
+        Manual = 1,
+        /// 2: no registration required.
+        NoRegistration = 2,
+    }
+}
+
+int_enum! {
+    /// `recurrence.type`.
+    RecurrenceType {
+        /// 1: daily.
+        Daily = 1,
+        /// 2: weekly.
+        Weekly = 2,
+        /// 3: monthly.
+        Monthly = 3,
+    }
+}
+
 /// Zoom's timestamps: RFC 3339 (`2026-11-25T16:00:00Z`), or a local time without offset, which
 /// Zoom pairs with `timezone`; the latter is read as UTC.
 pub(crate) mod zoom_time {
@@ -113,15 +163,15 @@ pub struct MeetingSettings {
     /// Waiting room.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waiting_room: Option<bool>,
-    /// `local`, `cloud` or `none`.
+    /// Automatic recording: local, cloud or none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_recording: Option<String>,
-    /// `both`, `telephony`, `voip`, `thirdParty`.
+    pub auto_recording: Option<AutoRecording>,
+    /// Audio options.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub audio: Option<String>,
-    /// 0 automatic, 1 manual, 2 no registration required.
+    pub audio: Option<Audio>,
+    /// Registration approval.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub approval_type: Option<i64>,
+    pub approval_type: Option<ApprovalType>,
     /// Only authenticated users may join.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meeting_authentication: Option<bool>,
@@ -150,20 +200,30 @@ impl MeetingSettings {
         self.mute_upon_entry = Some(v);
         self
     }
-    /// Set `auto_recording` (`local`, `cloud`, `none`).
-    pub fn auto_recording(mut self, v: impl Into<String>) -> Self {
-        self.auto_recording = Some(v.into());
+    /// Set `auto_recording`.
+    pub fn auto_recording(mut self, v: AutoRecording) -> Self {
+        self.auto_recording = Some(v);
+        self
+    }
+    /// Set `audio`.
+    pub fn audio(mut self, v: Audio) -> Self {
+        self.audio = Some(v);
+        self
+    }
+    /// Set `approval_type`.
+    pub fn approval_type(mut self, v: ApprovalType) -> Self {
+        self.approval_type = Some(v);
         self
     }
 }
 
 /// A recurring meeting's schedule.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Recurrence {
-    /// 1 daily, 2 weekly, 3 monthly.
+    /// Daily, weekly or monthly.
     #[serde(rename = "type")]
-    pub recurrence_type: i64,
+    pub recurrence_type: RecurrenceType,
     /// Every N days, weeks or months.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repeat_interval: Option<i64>,
@@ -185,14 +245,33 @@ pub struct Recurrence {
 }
 
 impl Recurrence {
+    /// A schedule of `recurrence_type`, every `interval` days, weeks or months, `times` times.
+    pub fn new(recurrence_type: RecurrenceType, interval: i64, times: i64) -> Self {
+        Self {
+            recurrence_type,
+            repeat_interval: Some(interval),
+            weekly_days: None,
+            monthly_day: None,
+            end_times: Some(times),
+            end_date_time: None,
+            extra: Map::new(),
+        }
+    }
     /// Every `interval` days, `times` times.
     pub fn daily(interval: i64, times: i64) -> Self {
-        Self {
-            recurrence_type: 1,
-            repeat_interval: Some(interval),
-            end_times: Some(times),
-            ..Self::default()
-        }
+        Self::new(RecurrenceType::Daily, interval, times)
+    }
+    /// Every `interval` weeks on `days` (1 = Sunday ... 7 = Saturday), `times` times.
+    pub fn weekly(interval: i64, days: &[u8], times: i64) -> Self {
+        let mut r = Self::new(RecurrenceType::Weekly, interval, times);
+        r.weekly_days = Some(days.iter().map(u8::to_string).collect::<Vec<_>>().join(","));
+        r
+    }
+    /// Every `interval` months on day `day`, `times` times.
+    pub fn monthly(interval: i64, day: i64, times: i64) -> Self {
+        let mut r = Self::new(RecurrenceType::Monthly, interval, times);
+        r.monthly_day = Some(day);
+        r
     }
 }
 

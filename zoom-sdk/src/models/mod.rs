@@ -9,8 +9,8 @@ pub mod user;
 pub mod webinar;
 
 pub use meeting::{
-    CreateMeeting, ListMeetingsType, Meeting, MeetingSettings, MeetingStatus, MeetingSummary,
-    MeetingType, Recurrence, UpdateMeeting,
+    ApprovalType, Audio, AutoRecording, CreateMeeting, ListMeetingsType, Meeting, MeetingSettings,
+    MeetingStatus, MeetingSummary, MeetingType, Recurrence, RecurrenceType, UpdateMeeting,
 };
 pub use page::{MeetingPage, Page};
 pub use recording::{
@@ -77,9 +77,28 @@ macro_rules! str_enum {
         }
 
         impl $name {
+            /// Every value this SDK version knows.
+            pub const KNOWN: &'static [$name] = &[$(Self::$v),+];
+
             /// Zoom's string value.
             pub fn as_str(&self) -> &str {
                 match self { $(Self::$v => $s,)+ Self::Unknown(s) => s }
+            }
+
+            /// From Zoom's string value (`Unknown` for a value this version does not know).
+            pub fn parse(s: &str) -> Self {
+                match s { $($s => Self::$v,)+ _ => Self::Unknown(s.to_string()) }
+            }
+
+            /// Whether this version knows the value.
+            pub fn is_known(&self) -> bool {
+                !matches!(self, Self::Unknown(_))
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(s: &str) -> Self {
+                Self::parse(s)
             }
         }
 

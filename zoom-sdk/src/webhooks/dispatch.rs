@@ -8,7 +8,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-pub use super::events::UNDERSTOOD_EVENTS;
+use super::events::EventName;
 
 /// A handler: an async function of the event.
 pub type WebhookHandler = Arc<
@@ -20,13 +20,13 @@ pub type WebhookHandler = Arc<
 /// Handlers by event name, plus handlers for every event.
 #[derive(Clone, Default)]
 pub struct WebhookDispatcher {
-    by_event: HashMap<String, Vec<WebhookHandler>>,
+    by_event: HashMap<EventName, Vec<WebhookHandler>>,
     any: Vec<WebhookHandler>,
 }
 
 impl std::fmt::Debug for WebhookDispatcher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut events: Vec<&String> = self.by_event.keys().collect();
+        let mut events: Vec<&str> = self.by_event.keys().map(EventName::as_str).collect();
         events.sort();
         f.debug_struct("WebhookDispatcher")
             .field("events", &events)
@@ -41,14 +41,15 @@ impl WebhookDispatcher {
         Self::default()
     }
 
-    /// Call `handler` for events named `event` (any name, modelled or not).
-    pub fn on<F, Fut>(&mut self, event: &str, handler: F) -> &mut Self
+    /// Call `handler` for events named `event` (an [`EventName`], or any name as a string,
+    /// modelled or not).
+    pub fn on<F, Fut>(&mut self, event: impl Into<EventName>, handler: F) -> &mut Self
     where
         F: Fn(Arc<WebhookEvent>) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<(), Error>> + Send + 'static,
     {
         self.by_event
-            .entry(event.to_string())
+            .entry(event.into())
             .or_default()
             .push(Arc::new(move |e| Box::pin(handler(e))));
         self
@@ -66,14 +67,18 @@ impl WebhookDispatcher {
 
     /// Event names with a handler of their own.
     pub fn subscribed_events(&self) -> Vec<String> {
-        let mut v: Vec<String> = self.by_event.keys().cloned().collect();
+        let mut v: Vec<String> = self
+            .by_event
+            .keys()
+            .map(|e| e.as_str().to_string())
+            .collect();
         v.sort();
         v
     }
 
     /// Event names the SDK understands (typed payloads).
-    pub fn understood_events() -> &'static [&'static str] {
-        UNDERSTOOD_EVENTS
+    pub fn understood_events() -> &'static [EventName] {
+        EventName::KNOWN
     }
 
     /// Run every matching handler, in registration order (specific ones first). All run even

@@ -197,12 +197,66 @@ pub enum EventPayload {
     Other,
 }
 
+crate::models::str_enum! {
+    /// A webhook event's name. Events this version does not model are `Unknown(name)` and
+    /// still reach handlers, with their whole body in [`WebhookEvent::raw`].
+    EventName {
+        /// `meeting.created`.
+        MeetingCreated = "meeting.created",
+        /// `meeting.updated`.
+        MeetingUpdated = "meeting.updated",
+        /// `meeting.deleted`.
+        MeetingDeleted = "meeting.deleted",
+        /// `meeting.started`.
+        MeetingStarted = "meeting.started",
+        /// `meeting.ended`.
+        MeetingEnded = "meeting.ended",
+        /// `webinar.created`.
+        WebinarCreated = "webinar.created",
+        /// `webinar.updated`.
+        WebinarUpdated = "webinar.updated",
+        /// `webinar.deleted`.
+        WebinarDeleted = "webinar.deleted",
+        /// `webinar.started`.
+        WebinarStarted = "webinar.started",
+        /// `webinar.ended`.
+        WebinarEnded = "webinar.ended",
+        /// `recording.completed` (carries a `download_token`).
+        RecordingCompleted = "recording.completed",
+        /// `recording.deleted`.
+        RecordingDeleted = "recording.deleted",
+        /// `recording.trashed`.
+        RecordingTrashed = "recording.trashed",
+        /// `recording.recovered`.
+        RecordingRecovered = "recording.recovered",
+        /// `recording.started`.
+        RecordingStarted = "recording.started",
+        /// `recording.stopped`.
+        RecordingStopped = "recording.stopped",
+        /// `app_deauthorized`: the user removed the app.
+        AppDeauthorized = "app_deauthorized",
+        /// `endpoint.url_validation`: Zoom checks the endpoint.
+        UrlValidation = "endpoint.url_validation",
+    }
+}
+
+impl EventName {
+    /// Whether the payload is a meeting or webinar object.
+    fn is_meeting_like(&self) -> bool {
+        self.is_known()
+            && (self.as_str().starts_with("meeting.") || self.as_str().starts_with("webinar."))
+    }
+    fn is_recording(&self) -> bool {
+        self.is_known() && self.as_str().starts_with("recording.")
+    }
+}
+
 /// One webhook notification.
 #[derive(Clone, Debug, Serialize)]
 #[non_exhaustive]
 pub struct WebhookEvent {
     /// The event name (`meeting.created`).
-    pub event: String,
+    pub event: EventName,
     /// When it happened (milliseconds since the epoch).
     pub event_ts: i64,
     /// The typed payload.
@@ -214,29 +268,6 @@ pub struct WebhookEvent {
     /// `"[REDACTED]"`; the token itself is in [`WebhookEvent::download_token`].
     pub raw: Value,
 }
-
-/// Every event name the SDK parses into a typed payload: the service registry's workflow
-/// triggers. `meeting.*` and `webinar.*` share a payload, as do `recording.*`.
-pub const UNDERSTOOD_EVENTS: &[&str] = &[
-    "meeting.created",
-    "meeting.updated",
-    "meeting.deleted",
-    "meeting.started",
-    "meeting.ended",
-    "webinar.created",
-    "webinar.updated",
-    "webinar.deleted",
-    "webinar.started",
-    "webinar.ended",
-    "recording.completed",
-    "recording.deleted",
-    "recording.trashed",
-    "recording.recovered",
-    "recording.started",
-    "recording.stopped",
-    "app_deauthorized",
-    "endpoint.url_validation",
-];
 
 impl WebhookEvent {
     /// Parse a body. Unknown events parse as [`EventPayload::Other`]; a known event whose
@@ -254,11 +285,11 @@ impl WebhookEvent {
         let obj = raw
             .as_object()
             .ok_or_else(|| bad("not a JSON object".into()))?;
-        let event = obj
-            .get("event")
-            .and_then(Value::as_str)
-            .ok_or_else(|| bad("no \"event\" name".into()))?
-            .to_string();
+        let event = EventName::parse(
+            obj.get("event")
+                .and_then(Value::as_str)
+                .ok_or_else(|| bad("no \"event\" name".into()))?,
+        );
         let event_ts = obj.get("event_ts").and_then(Value::as_i64).unwrap_or(0);
         let payload_v = obj.get("payload").cloned().unwrap_or(Value::Null);
         let typed = |what: &str| -> Result<Value, super::WebhookError> {
@@ -268,31 +299,27 @@ impl WebhookEvent {
                 Err(bad(format!("{what} event without a payload object")))
             }
         };
-        let understood = UNDERSTOOD_EVENTS.contains(&event.as_str());
-        let payload =
-            if understood && (event.starts_with("meeting.") || event.starts_with("webinar.")) {
-                EventPayload::Meeting(
-                    serde_json::from_value(typed("meeting")?).map_err(|e| bad(e.to_string()))?,
-                )
-            } else if understood && event.starts_with("recording.") {
-                EventPayload::Recording(
-                    serde_json::from_value(typed("recording")?).map_err(|e| bad(e.to_string()))?,
-                )
-            } else if event == "app_deauthorized" {
-                EventPayload::Deauthorization(
-                    serde_json::from_value(typed("app_deauthorized")?)
-                        .map_err(|e| bad(e.to_string()))?,
-                )
-            } else if event == "endpoint.url_validation" {
+        let payload = match &event {
+            e if e.is_meeting_like() => EventPayload::Meeting(
+                serde_json::from_value(typed("meeting")?).map_err(|e| bad(e.to_string()))?,
+            ),
+            e if e.is_recording() => EventPayload::Recording(
+                serde_json::from_value(typed("recording")?).map_err(|e| bad(e.to_string()))?,
+            ),
+            EventName::AppDeauthorized => EventPayload::Deauthorization(
+                serde_json::from_value(typed("app_deauthorized")?)
+                    .map_err(|e| bad(e.to_string()))?,
+            ),
+            EventName::UrlValidation => {
                 let plain_token = payload_v
                     .get("plainToken")
                     .and_then(Value::as_str)
                     .ok_or_else(|| bad("url_validation without plainToken".into()))?
                     .to_string();
                 EventPayload::UrlValidation { plain_token }
-            } else {
-                EventPayload::Other
-            };
+            }
+            _ => EventPayload::Other,
+        };
         Ok(Self {
             event,
             event_ts,

@@ -16,9 +16,9 @@ mod events;
 mod receiver;
 mod verify;
 
-pub use dispatch::{WebhookDispatcher, WebhookHandler, UNDERSTOOD_EVENTS};
+pub use dispatch::{WebhookDispatcher, WebhookHandler};
 pub use events::{
-    DeauthorizationEvent, EventPayload, MeetingEventObject, MeetingEventPayload,
+    DeauthorizationEvent, EventName, EventPayload, MeetingEventObject, MeetingEventPayload,
     RecordingEventFile, RecordingEventObject, RecordingEventPayload, WebhookEvent,
 };
 pub use receiver::{WebhookReceiver, WebhookReply};

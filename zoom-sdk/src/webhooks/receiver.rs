@@ -79,7 +79,7 @@ impl WebhookReceiver {
     pub async fn handle(&self, req: &WebhookRequest<'_>) -> Result<WebhookReply, WebhookError> {
         self.verifier.verify(req)?;
         let event = WebhookEvent::parse(req.body)?;
-        let name = Some(event.event.clone());
+        let name = Some(event.event.as_str().to_string());
         if let EventPayload::UrlValidation { plain_token } = &event.payload {
             return Ok(WebhookReply {
                 status: 200,
