@@ -6,7 +6,7 @@ use common::*;
 use futures_util::TryStreamExt;
 use std::collections::HashSet;
 use zoom_emulator::{Emulator, EmulatorConfig, RateLimitConfig, SeedConfig};
-use zoom_sdk::api::{ListMeetings, MeetingRef};
+use zoom_sdk::api::{ListMeetings, ListRecordings, ListWebinars, MeetingRef};
 use zoom_sdk::http::RateLimits;
 use zoom_sdk::models::CreateWebinar;
 use zoom_sdk::{Error, ZoomClient};
@@ -37,7 +37,7 @@ async fn a_half_year_of_recordings_is_fetched_in_month_windows_without_a_refusal
     let from = today - chrono::Duration::days(200);
     let all: Vec<_> = account
         .recordings()
-        .list_all("me", from, today, Some(7))
+        .list_all("me", ListRecordings::new(from, today).page_size(7))
         .try_collect()
         .await
         .unwrap();
@@ -76,7 +76,10 @@ async fn every_recording_is_found_by_uuid_whatever_its_slashes() {
     let today = chrono::Utc::now().date_naive();
     let all: Vec<_> = account
         .recordings()
-        .list_all("me", today - chrono::Duration::days(25), today, None)
+        .list_all(
+            "me",
+            ListRecordings::new(today - chrono::Duration::days(25), today),
+        )
         .try_collect()
         .await
         .unwrap();
@@ -148,7 +151,7 @@ async fn webinars_list_create_and_the_missing_plan_is_permission_denied() {
     assert_eq!(w.topic, "Launch");
     let all: Vec<_> = account
         .webinars()
-        .list_all("me", Some(2))
+        .list_all("me", ListWebinars::new().page_size(2))
         .try_collect()
         .await
         .unwrap();
@@ -157,7 +160,7 @@ async fn webinars_list_create_and_the_missing_plan_is_permission_denied() {
     assert!(!other.webinar_plan);
     let err = account
         .webinars()
-        .list(&other.id, None, None)
+        .list(&other.id, &ListWebinars::new())
         .await
         .unwrap_err();
     assert!(

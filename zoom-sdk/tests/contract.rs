@@ -179,7 +179,10 @@ async fn every_request_and_answer_matches_zoom_s_openapi_spec() {
             .await
             .unwrap();
     }
-    s.webinars().list("me", Some(2), None).await.unwrap();
+    s.webinars()
+        .list("me", &zoom_sdk::api::ListWebinars::new().page_size(2))
+        .await
+        .unwrap();
     s.webinars()
         .create(
             "me",
@@ -189,7 +192,10 @@ async fn every_request_and_answer_matches_zoom_s_openapi_spec() {
         .unwrap();
     // Error answers are part of the contract too.
     let _ = s.meetings().get(1).await;
-    let _ = s.webinars().list(&emu.users()[1].id, None, None).await;
+    let _ = s
+        .webinars()
+        .list(&emu.users()[1].id, &Default::default())
+        .await;
 
     let records = emu.recorded_requests();
     let paths = spec["paths"].as_object().unwrap();
@@ -326,13 +332,10 @@ fn example_payloads_from_the_spec_round_trip_through_the_models() {
         "meeting example round-trips unchanged"
     );
     let list = example(&schema("/users/{userId}/meetings", "get", "200"));
-    let page: zoom_sdk::models::MeetingPage =
-        serde_json::from_value(list.clone()).expect("meeting list example decodes");
-    for (item, raw) in page
-        .meetings
-        .iter()
-        .zip(list["meetings"].as_array().unwrap())
-    {
+    let page: zoom_sdk::models::Page<zoom_sdk::models::MeetingSummary> =
+        zoom_sdk::models::from_zoom_answer(&serde_json::to_vec(&list).unwrap())
+            .expect("meeting list example decodes");
+    for (item, raw) in page.items.iter().zip(list["meetings"].as_array().unwrap()) {
         assert_eq!(&serde_json::to_value(item).unwrap(), raw);
     }
     let rec = example(&schema("/meetings/{meetingId}/recordings", "get", "200"));
@@ -340,7 +343,8 @@ fn example_payloads_from_the_spec_round_trip_through_the_models() {
         serde_json::from_value(rec.clone()).expect("recording example decodes");
     assert!(!r.recording_files.is_empty());
     let webinars = example(&schema("/users/{userId}/webinars", "get", "200"));
-    let w: zoom_sdk::models::WebinarPage =
-        serde_json::from_value(webinars).expect("webinar list example decodes");
-    assert!(!w.webinars.is_empty());
+    let w: zoom_sdk::models::Page<zoom_sdk::models::Webinar> =
+        zoom_sdk::models::from_zoom_answer(&serde_json::to_vec(&webinars).unwrap())
+            .expect("webinar list example decodes");
+    assert!(!w.items.is_empty());
 }

@@ -1,16 +1,34 @@
 //! `/users/{userId}/meetings` and `/meetings/{meetingId}`.
 
-use super::pagination::paginate;
+use super::pagination::{paginate, rest, PageQuery};
+use super::MeetingRef;
 use crate::error::Result;
 use crate::http::{path_id, ApiRequest, RateCategory};
+use crate::models::page::ZoomEnvelope;
 use crate::models::{
-    CreateMeeting, ListMeetingsType, Meeting, MeetingPage, MeetingSummary, Page, UpdateMeeting,
+    str_enum, CreateMeeting, ListMeetingsType, Meeting, MeetingSummary, Page, Participant,
+    PastInstance, PastInstances, UpdateMeeting,
 };
 use crate::session::ZoomSession;
 use futures_util::stream::Stream;
 use reqwest::Method;
 
 /// Meetings endpoints.
+///
+/// ```no_run
+/// # async fn demo(alice: zoom_sdk::ZoomSession) -> zoom_sdk::Result<()> {
+/// use futures_util::TryStreamExt;
+/// use zoom_sdk::api::ListMeetings;
+/// use zoom_sdk::models::{CreateMeeting, ListMeetingsType};
+/// let start = chrono::Utc::now() + chrono::Duration::days(1);
+/// let m = alice.meetings().create("me", &CreateMeeting::scheduled("Design review", start, 45)).await?;
+/// let invitation = alice.meetings().invitation(m.id).await?;
+/// let query = ListMeetings::new().meeting_type(ListMeetingsType::Upcoming);
+/// let page = alice.meetings().list("me", &query).await?;
+/// let rest: Vec<_> = alice.meetings().list_rest("me", query, page).try_collect().await?;
+/// alice.meetings().end(m.id).await?;
+/// # Ok(()) }
+/// ```
 #[derive(Debug)]
 pub struct MeetingsApi<'a> {
     pub(crate) session: &'a ZoomSession,
@@ -49,6 +67,46 @@ impl ListMeetings {
     pub fn next_page_token(mut self, t: impl Into<String>) -> Self {
         self.next_page_token = Some(t.into());
         self
+    }
+}
+
+super::page_query!(ListMeetings, ListParticipants);
+
+/// Query of `GET /past_meetings/{meetingId}/participants`.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ListParticipants {
+    /// Page size, 1 to 300 (Zoom's default: 30).
+    pub page_size: Option<u32>,
+    /// Continue from this token.
+    pub next_page_token: Option<String>,
+}
+
+impl ListParticipants {
+    /// Zoom's defaults.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Page size (clamped to 1..=300, Zoom's range).
+    pub fn page_size(mut self, n: u32) -> Self {
+        self.page_size = Some(n.clamp(1, 300));
+        self
+    }
+    /// Continue from a token.
+    pub fn next_page_token(mut self, t: impl Into<String>) -> Self {
+        self.next_page_token = Some(t.into());
+        self
+    }
+}
+
+str_enum! {
+    /// The `action` of `PUT /meetings/{meetingId}/status`.
+    MeetingAction {
+        /// End a meeting in progress.
+        End = "end",
+        /// Recover a deleted meeting.
+        Recover = "recover",
     }
 }
 
@@ -124,11 +182,88 @@ impl MeetingsApi<'_> {
         query: ListMeetings,
     ) -> impl Stream<Item = Result<MeetingSummary>> + Send + 'static {
         let (session, user) = (self.session.clone(), user_id.to_string());
-        paginate(move |token| {
+        paginate(query, move |q| {
             let (session, user) = (session.clone(), user.clone());
-            let mut q = query.clone();
-            q.next_page_token = token;
             async move { list_page(&session, &user, &q).await }
+        })
+    }
+
+    /// The meetings of `page` (fetched with `query`), then those of the pages after it.
+    pub fn list_rest(
+        &self,
+        user_id: &str,
+        query: ListMeetings,
+        page: Page<MeetingSummary>,
+    ) -> impl Stream<Item = Result<MeetingSummary>> + Send + 'static {
+        let more = page
+            .next_page_token
+            .clone()
+            .map(|t| self.list_all(user_id, query.with_page_token(Some(t))));
+        rest(page.items, more)
+    }
+
+    /// `GET /meetings/{meetingId}/invitation`: the invitation text to send to attendees.
+    pub async fn invitation(&self, meeting_id: u64) -> Result<String> {
+        #[derive(serde::Deserialize)]
+        struct Invitation {
+            invitation: String,
+        }
+        let req = ApiRequest::new(
+            Method::GET,
+            "/meetings/{meetingId}/invitation",
+            format!("/meetings/{meeting_id}/invitation"),
+        );
+        let i: Invitation = self.session.json(&req).await?;
+        Ok(i.invitation)
+    }
+
+    /// `PUT /meetings/{meetingId}/status`: end a meeting in progress, or recover a deleted one.
+    pub async fn update_status(&self, meeting_id: u64, action: MeetingAction) -> Result<()> {
+        let req = ApiRequest::new(
+            Method::PUT,
+            "/meetings/{meetingId}/status",
+            format!("/meetings/{meeting_id}/status"),
+        )
+        .json(&serde_json::json!({ "action": action.as_str() }))?;
+        self.session.empty(&req).await
+    }
+
+    /// End a meeting in progress (`PUT /meetings/{meetingId}/status` with `end`).
+    pub async fn end(&self, meeting_id: u64) -> Result<()> {
+        self.update_status(meeting_id, MeetingAction::End).await
+    }
+
+    /// `GET /past_meetings/{meetingId}/instances`: the occurrences a meeting had.
+    pub async fn past_instances(&self, meeting_id: u64) -> Result<Vec<PastInstance>> {
+        let req = ApiRequest::new(
+            Method::GET,
+            "/past_meetings/{meetingId}/instances",
+            format!("/past_meetings/{meeting_id}/instances"),
+        );
+        let i: PastInstances = self.session.json(&req).await?;
+        Ok(i.meetings)
+    }
+
+    /// `GET /past_meetings/{meetingId}/participants`: one page of who attended a past meeting
+    /// (by number: the last instance; by UUID: that instance).
+    pub async fn participants(
+        &self,
+        meeting: impl Into<MeetingRef>,
+        query: &ListParticipants,
+    ) -> Result<Page<Participant>> {
+        participants_page(self.session, &meeting.into(), query).await
+    }
+
+    /// Every participant of a past meeting from `query`'s page on, lazily.
+    pub fn participants_all(
+        &self,
+        meeting: impl Into<MeetingRef>,
+        query: ListParticipants,
+    ) -> impl Stream<Item = Result<Participant>> + Send + 'static {
+        let (session, meeting) = (self.session.clone(), meeting.into());
+        paginate(query, move |q| {
+            let (session, meeting) = (session.clone(), meeting.clone());
+            async move { participants_page(&session, &meeting, &q).await }
         })
     }
 
@@ -185,6 +320,23 @@ async fn list_page(
     )
     .query_opt("page_size", query.page_size)
     .query_opt("next_page_token", query.next_page_token.as_deref());
-    let page: MeetingPage = session.json(&req).await?;
-    Ok(page.into())
+    let page: ZoomEnvelope<MeetingSummary> = session.json(&req).await?;
+    Ok(page.0)
+}
+
+async fn participants_page(
+    session: &ZoomSession,
+    meeting: &MeetingRef,
+    q: &ListParticipants,
+) -> Result<Page<Participant>> {
+    let req = ApiRequest::new(
+        Method::GET,
+        "/past_meetings/{meetingId}/participants",
+        format!("/past_meetings/{}/participants", meeting.path_segment()?),
+    )
+    .category(RateCategory::Medium)
+    .query_opt("page_size", q.page_size)
+    .query_opt("next_page_token", q.next_page_token.as_deref());
+    let page: ZoomEnvelope<Participant> = session.json(&req).await?;
+    Ok(page.0)
 }

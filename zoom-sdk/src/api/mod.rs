@@ -7,7 +7,11 @@ pub mod recordings;
 pub mod users;
 pub mod webinars;
 
-pub use meetings::{DeleteMeetingOptions, ListMeetings, MeetingsApi};
-pub use recordings::{ListRecordings, MeetingRef, RecordingsApi};
-pub use users::UsersApi;
-pub use webinars::WebinarsApi;
+pub use meetings::{
+    DeleteMeetingOptions, ListMeetings, ListParticipants, MeetingAction, MeetingsApi,
+};
+pub(crate) use pagination::page_query;
+pub use pagination::PageQuery;
+pub use recordings::{ListRecordings, MeetingRef, RecordingDeleteAction, RecordingsApi};
+pub use users::{ListUsers, UserStatus, UsersApi};
+pub use webinars::{DeleteWebinarOptions, ListWebinars, WebinarsApi};

@@ -1,37 +1,73 @@
-//! Lazy streams over every page of a list: one page in memory at a time, following
-//! `next_page_token` until Zoom sends an empty one.
+//! One shape for every list: a query that carries its own `next_page_token` ([`PageQuery`]),
+//! `list(.., &query)` for one page, `list_all(.., query)` for a lazy stream of every item from
+//! the query's token on, and `list_rest(.., query, page)` for the items of a page already
+//! fetched followed by the pages after it. One page is in memory at a time.
 
 use crate::error::Result;
 use crate::models::Page;
-use futures_util::stream::{self, Stream, TryStreamExt};
+use futures_util::stream::{self, Stream, StreamExt, TryStreamExt};
 use std::future::Future;
 
-/// Stream every item of a paginated list. `fetch` gets the token of the page to fetch (`None`
-/// for the first).
-pub(crate) fn paginate<T, F, Fut>(fetch: F) -> impl Stream<Item = Result<T>> + Send + 'static
+/// A list query that pages with Zoom's `next_page_token`.
+pub trait PageQuery: Clone + Send + Sync + 'static {
+    /// The token of the page to fetch (`None`: the first).
+    fn page_token(&self) -> Option<&str>;
+    /// The same query for the page `token` names.
+    fn with_page_token(self, token: Option<String>) -> Self;
+}
+
+/// Implement [`PageQuery`] for a query struct with a `next_page_token: Option<String>` field
+/// and a builder method of the same name.
+macro_rules! page_query {
+    ($($q:ty),+ $(,)?) => {$(
+        impl $crate::api::PageQuery for $q {
+            fn page_token(&self) -> Option<&str> {
+                self.next_page_token.as_deref()
+            }
+            fn with_page_token(mut self, token: Option<String>) -> Self {
+                self.next_page_token = token;
+                self
+            }
+        }
+    )+};
+}
+pub(crate) use page_query;
+
+/// Stream every item from the page `query` names on. `fetch` gets the query of each page.
+pub(crate) fn paginate<T, Q, F, Fut>(
+    query: Q,
+    fetch: F,
+) -> impl Stream<Item = Result<T>> + Send + 'static
 where
     T: Send + 'static,
-    F: FnMut(Option<String>) -> Fut + Send + 'static,
+    Q: PageQuery,
+    F: FnMut(Q) -> Fut + Send + 'static,
     Fut: Future<Output = Result<Page<T>>> + Send + 'static,
 {
-    enum Next {
-        First,
-        Token(String),
-        Done,
-    }
-    stream::try_unfold((Next::First, fetch), |(next, mut fetch)| async move {
-        let token = match next {
-            Next::First => None,
-            Next::Token(t) => Some(t),
-            Next::Done => return Ok::<_, crate::Error>(None),
+    stream::try_unfold((Some(query), fetch), |(next, mut fetch)| async move {
+        let Some(q) = next else {
+            return Ok::<_, crate::Error>(None);
         };
-        let page = fetch(token).await?;
-        let next = match page.next_page_token {
-            Some(t) => Next::Token(t),
-            None => Next::Done,
-        };
+        let page = fetch(q.clone()).await?;
+        let next = page
+            .next_page_token
+            .clone()
+            .map(|t| q.with_page_token(Some(t)));
         let items = stream::iter(page.items.into_iter().map(Ok));
         Ok(Some((items, (next, fetch))))
     })
     .try_flatten()
+}
+
+/// The items of a page already fetched, then the stream of the pages after it (`None` on the
+/// last page).
+pub(crate) fn rest<T, S>(
+    items: Vec<T>,
+    more: Option<S>,
+) -> impl Stream<Item = Result<T>> + Send + 'static
+where
+    T: Send + 'static,
+    S: Stream<Item = Result<T>> + Send + 'static,
+{
+    stream::iter(items.into_iter().map(Ok)).chain(stream::iter(more).flatten())
 }

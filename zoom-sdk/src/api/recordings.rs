@@ -1,9 +1,10 @@
 //! `/users/{userId}/recordings` and `/meetings/{meetingId}/recordings`.
 
-use super::pagination::paginate;
+use super::pagination::{paginate, rest, PageQuery};
 use crate::error::{Error, Result};
 use crate::http::{path_id, segment, ApiRequest, RateCategory};
-use crate::models::{MeetingRecording, Page, RecordingPage};
+use crate::models::page::ZoomEnvelope;
+use crate::models::{str_enum, MeetingRecording, Page};
 use crate::session::ZoomSession;
 use chrono::NaiveDate;
 use futures_util::stream::{self, Stream, StreamExt, TryStreamExt};
@@ -85,6 +86,23 @@ impl ListRecordings {
         self.page_size = Some(n.clamp(1, 300));
         self
     }
+    /// Continue from a token (of a page fetched with the same range).
+    pub fn next_page_token(mut self, t: impl Into<String>) -> Self {
+        self.next_page_token = Some(t.into());
+        self
+    }
+}
+
+super::page_query!(ListRecordings);
+
+str_enum! {
+    /// What `DELETE /meetings/{meetingId}/recordings` does.
+    RecordingDeleteAction {
+        /// Move to the trash (recoverable for 30 days; Zoom's default).
+        Trash = "trash",
+        /// Delete for good.
+        Delete = "delete",
+    }
 }
 
 /// Split `[from, to]` into windows Zoom accepts, newest first (Zoom lists newest first).
@@ -119,39 +137,55 @@ impl RecordingsApi<'_> {
         list_page(self.session, user_id, query).await
     }
 
-    /// Every recording of a user between two days (inclusive), over any range: split into
-    /// month windows transparently, each paginated lazily.
+    /// Every recording of a user between the query's two days (inclusive), over any range:
+    /// split into month windows transparently (newest first, as Zoom lists), each paginated
+    /// lazily. A `next_page_token` in the query continues the newest window, where a page
+    /// fetched with [`RecordingsApi::list`] over the same range left off.
     pub fn list_all(
         &self,
         user_id: &str,
-        from: NaiveDate,
-        to: NaiveDate,
-        page_size: Option<u32>,
+        query: ListRecordings,
     ) -> impl Stream<Item = Result<MeetingRecording>> + Send + 'static {
         let session = self.session.clone();
         let user = user_id.to_string();
-        let invalid = (to < from).then(|| Error::invalid("to", "must not be before from"));
+        let invalid =
+            (query.to < query.from).then(|| Error::invalid("to", "must not be before from"));
         let windows = if invalid.is_some() {
             Vec::new()
         } else {
-            windows(from, to)
+            windows(query.from, query.to)
         };
+        let token = query.next_page_token.clone();
         stream::iter(invalid.map(Err))
             .chain(
-                stream::iter(windows)
-                    .map(move |(a, b)| {
+                stream::iter(windows.into_iter().enumerate())
+                    .map(move |(i, (a, b))| {
                         let (session, user) = (session.clone(), user.clone());
-                        paginate(move |token| {
+                        let mut q = ListRecordings::new(a, b);
+                        q.page_size = query.page_size;
+                        q.next_page_token = if i == 0 { token.clone() } else { None };
+                        paginate(q, move |q| {
                             let (session, user) = (session.clone(), user.clone());
-                            let mut q = ListRecordings::new(a, b);
-                            q.page_size = page_size;
-                            q.next_page_token = token;
                             async move { list_page(&session, &user, &q).await }
                         })
                     })
                     .flatten(),
             )
             .into_stream()
+    }
+
+    /// The recordings of `page` (fetched with `query`), then those of the pages after it.
+    pub fn list_rest(
+        &self,
+        user_id: &str,
+        query: ListRecordings,
+        page: Page<MeetingRecording>,
+    ) -> impl Stream<Item = Result<MeetingRecording>> + Send + 'static {
+        let more = page
+            .next_page_token
+            .clone()
+            .map(|t| self.list_all(user_id, query.with_page_token(Some(t))));
+        rest(page.items, more)
     }
 
     /// `GET /meetings/{meetingId}/recordings`: one meeting's recordings, by number or UUID.
@@ -163,6 +197,44 @@ impl RecordingsApi<'_> {
             format!("/meetings/{}/recordings", m.path_segment()?),
         );
         self.session.json(&req).await
+    }
+
+    /// `DELETE /meetings/{meetingId}/recordings`: every recording file of a meeting, to the
+    /// trash or for good.
+    pub async fn delete(
+        &self,
+        meeting: impl Into<MeetingRef>,
+        action: RecordingDeleteAction,
+    ) -> Result<()> {
+        let m = meeting.into();
+        let req = ApiRequest::new(
+            Method::DELETE,
+            "/meetings/{meetingId}/recordings",
+            format!("/meetings/{}/recordings", m.path_segment()?),
+        )
+        .query("action", action.as_str());
+        self.session.empty(&req).await
+    }
+
+    /// `DELETE /meetings/{meetingId}/recordings/{recordingId}`: one recording file.
+    pub async fn delete_file(
+        &self,
+        meeting: impl Into<MeetingRef>,
+        recording_id: &str,
+        action: RecordingDeleteAction,
+    ) -> Result<()> {
+        let m = meeting.into();
+        let req = ApiRequest::new(
+            Method::DELETE,
+            "/meetings/{meetingId}/recordings/{recordingId}",
+            format!(
+                "/meetings/{}/recordings/{}",
+                m.path_segment()?,
+                path_id("recording_id", recording_id)?
+            ),
+        )
+        .query("action", action.as_str());
+        self.session.empty(&req).await
     }
 }
 
@@ -190,8 +262,8 @@ async fn list_page(
     .query("to", q.to.format("%Y-%m-%d"))
     .query_opt("page_size", q.page_size)
     .query_opt("next_page_token", q.next_page_token.as_deref());
-    let page: RecordingPage = session.json(&req).await?;
-    Ok(page.into())
+    let page: ZoomEnvelope<MeetingRecording> = session.json(&req).await?;
+    Ok(page.0)
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 
 pub mod meeting;
 pub mod page;
+pub mod past;
 pub mod recording;
 pub mod user;
 pub mod webinar;
@@ -12,12 +13,11 @@ pub use meeting::{
     ApprovalType, Audio, AutoRecording, CreateMeeting, ListMeetingsType, Meeting, MeetingSettings,
     MeetingStatus, MeetingSummary, MeetingType, Recurrence, RecurrenceType, UpdateMeeting,
 };
-pub use page::{MeetingPage, Page};
-pub use recording::{
-    MeetingRecording, RecordingFile, RecordingFileType, RecordingPage, RecordingStatus,
-};
+pub use page::{from_zoom_answer, Listed, Page};
+pub use past::{Participant, PastInstance, PastInstances};
+pub use recording::{MeetingRecording, RecordingFile, RecordingFileType, RecordingStatus};
 pub use user::User;
-pub use webinar::{CreateWebinar, Webinar, WebinarPage, WebinarType};
+pub use webinar::{CreateWebinar, UpdateWebinar, Webinar, WebinarType};
 
 /// Define an integer-coded Zoom enum with an `Unknown(i64)` fallback.
 macro_rules! int_enum {

@@ -1,8 +1,13 @@
 //! List envelopes: Zoom paginates with `page_size` and an opaque `next_page_token` that expires
 //! after 15 minutes; an empty token means the last page.
+//!
+//! Every list answer has the same paging fields and one array whose name depends on the item
+//! (`meetings`, `webinars`, `users`, `participants`); [`Listed`] names it per item type, and
+//! [`ZoomEnvelope`] reads any of them straight into a [`Page`], without a per-list struct.
 
-use super::meeting::MeetingSummary;
-use serde::{Deserialize, Serialize};
+use serde::de::{DeserializeOwned, IgnoredAny, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
+use std::marker::PhantomData;
 
 /// One page of a list.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -25,48 +30,73 @@ impl<T> Page<T> {
     }
 }
 
-/// `GET /users/{userId}/meetings`'s envelope, as Zoom sends it.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct MeetingPage {
-    /// The meetings.
-    #[serde(default)]
-    pub meetings: Vec<MeetingSummary>,
-    /// Next page token; empty on the last page.
-    #[serde(default)]
-    pub next_page_token: Option<String>,
-    /// Total records.
-    #[serde(default)]
-    pub total_records: Option<u64>,
-    /// Page size.
-    #[serde(default)]
-    pub page_size: Option<u32>,
+/// An item of a Zoom list, and the name of the array that holds it in the list's answer.
+pub trait Listed: DeserializeOwned {
+    /// The array's field name (`"meetings"`, `"webinars"`, ...).
+    const FIELD: &'static str;
 }
 
-/// Envelope → [`Page`], for each of Zoom's list envelopes.
-macro_rules! envelope {
-    ($env:ty, $item:ty, $field:ident) => {
-        impl From<$env> for Page<$item> {
-            fn from(p: $env) -> Self {
-                Page {
-                    items: p.$field,
-                    next_page_token: p.next_page_token.filter(|t| !t.is_empty()),
-                    total_records: p.total_records,
-                    page_size: p.page_size,
+/// Zoom's answer to a list request, read into a [`Page`] (fields other than the paging ones and
+/// the item array are skipped).
+#[derive(Debug)]
+pub(crate) struct ZoomEnvelope<T>(pub Page<T>);
+
+impl<'de, T: Listed> Deserialize<'de> for ZoomEnvelope<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(PhantomData<T>);
+        impl<'de, T: Listed> Visitor<'de> for V<T> {
+            type Value = ZoomEnvelope<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "a Zoom list answer with \"{}\"", T::FIELD)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut page = Page {
+                    items: Vec::new(),
+                    next_page_token: None,
+                    total_records: None,
+                    page_size: None,
+                };
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        k if k == T::FIELD => {
+                            page.items = map.next_value::<Option<Vec<T>>>()?.unwrap_or_default()
+                        }
+                        "next_page_token" => {
+                            page.next_page_token = map
+                                .next_value::<Option<String>>()?
+                                .filter(|t| !t.is_empty())
+                        }
+                        "total_records" => page.total_records = map.next_value()?,
+                        "page_size" => page.page_size = map.next_value()?,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
                 }
+                Ok(ZoomEnvelope(page))
             }
         }
-    };
+        d.deserialize_map(V(PhantomData))
+    }
 }
 
-envelope!(MeetingPage, MeetingSummary, meetings);
-envelope!(
-    super::recording::RecordingPage,
-    super::recording::MeetingRecording,
-    meetings
-);
-envelope!(
-    super::webinar::WebinarPage,
-    super::webinar::Webinar,
-    webinars
-);
+/// Read a Zoom list answer (tests and tools that hold a raw answer).
+pub fn from_zoom_answer<T: Listed>(answer: &[u8]) -> serde_json::Result<Page<T>> {
+    serde_json::from_slice::<ZoomEnvelope<T>>(answer).map(|e| e.0)
+}
+
+impl Listed for super::meeting::MeetingSummary {
+    const FIELD: &'static str = "meetings";
+}
+impl Listed for super::recording::MeetingRecording {
+    const FIELD: &'static str = "meetings";
+}
+impl Listed for super::webinar::Webinar {
+    const FIELD: &'static str = "webinars";
+}
+impl Listed for super::user::User {
+    const FIELD: &'static str = "users";
+}
+impl Listed for super::past::Participant {
+    const FIELD: &'static str = "participants";
+}

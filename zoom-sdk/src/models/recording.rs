@@ -140,30 +140,6 @@ pub struct MeetingRecording {
     pub extra: Map<String, Value>,
 }
 
-/// `GET /users/{userId}/recordings`'s envelope.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct RecordingPage {
-    /// Start date of the range.
-    #[serde(default)]
-    pub from: Option<String>,
-    /// End date of the range.
-    #[serde(default)]
-    pub to: Option<String>,
-    /// Recorded meetings.
-    #[serde(default)]
-    pub meetings: Vec<MeetingRecording>,
-    /// Next page token.
-    #[serde(default)]
-    pub next_page_token: Option<String>,
-    /// Total records.
-    #[serde(default)]
-    pub total_records: Option<u64>,
-    /// Page size.
-    #[serde(default)]
-    pub page_size: Option<u32>,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -63,24 +63,6 @@ pub struct Webinar {
     pub extra: Map<String, Value>,
 }
 
-/// `GET /users/{userId}/webinars`'s envelope.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct WebinarPage {
-    /// Webinars.
-    #[serde(default)]
-    pub webinars: Vec<Webinar>,
-    /// Next page token.
-    #[serde(default)]
-    pub next_page_token: Option<String>,
-    /// Total records.
-    #[serde(default)]
-    pub total_records: Option<u64>,
-    /// Page size.
-    #[serde(default)]
-    pub page_size: Option<u32>,
-}
-
 /// The body of `POST /users/{userId}/webinars`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -150,6 +132,72 @@ impl CreateWebinar {
             return Err(Error::invalid(
                 "recurrence",
                 "a recurring webinar with a fixed time (type 9) needs a recurrence",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The body of `PATCH /webinars/{webinarId}`: only the fields set change.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UpdateWebinar {
+    /// Topic (at most 200 characters).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub topic: Option<String>,
+    /// Start.
+    #[serde(skip_serializing_if = "Option::is_none", with = "zoom_time")]
+    pub start_time: Option<DateTime<Utc>>,
+    /// Minutes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration: Option<i64>,
+    /// Time zone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
+    /// Agenda.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agenda: Option<String>,
+    /// Settings, as Zoom names them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub settings: Option<Map<String, Value>>,
+}
+
+impl UpdateWebinar {
+    /// No change.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Change the topic.
+    pub fn topic(mut self, v: impl Into<String>) -> Self {
+        self.topic = Some(v.into());
+        self
+    }
+    /// Move the start.
+    pub fn start_time(mut self, v: DateTime<Utc>) -> Self {
+        self.start_time = Some(v);
+        self
+    }
+    /// Change the duration.
+    pub fn duration(mut self, minutes: i64) -> Self {
+        self.duration = Some(minutes);
+        self
+    }
+    /// Change the agenda.
+    pub fn agenda(mut self, v: impl Into<String>) -> Self {
+        self.agenda = Some(v.into());
+        self
+    }
+
+    /// Check what Zoom would refuse, before sending.
+    pub fn validate(&self) -> Result<()> {
+        if self.topic.as_ref().is_some_and(|t| t.chars().count() > 200) {
+            return Err(Error::invalid("topic", "at most 200 characters"));
+        }
+        if self.duration.is_some_and(|d| d <= 0) {
+            return Err(Error::invalid(
+                "duration",
+                "must be a positive number of minutes",
             ));
         }
         Ok(())
