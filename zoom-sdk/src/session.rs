@@ -58,6 +58,10 @@ impl ZoomSession {
         WebinarsApi { session: self }
     }
 
+    pub(crate) fn auth(&self) -> Auth<'_> {
+        Auth::Managed(self.client.tokens(), &self.key)
+    }
+
     pub(crate) async fn json<T: DeserializeOwned>(&self, req: &ApiRequest) -> Result<T> {
         self.client
             .http()

@@ -148,6 +148,23 @@ async fn every_request_and_answer_matches_zoom_s_openapi_spec() {
         .await
         .unwrap();
     s.meetings().get(m.id).await.unwrap();
+    assert!(!s.meetings().invitation(m.id).await.unwrap().is_empty());
+    s.meetings().end(m.id).await.unwrap();
+    let past = s
+        .meetings()
+        .list(
+            "me",
+            &ListMeetings::new().meeting_type(ListMeetingsType::PreviousMeetings),
+        )
+        .await
+        .unwrap();
+    if let Some(p) = past.items.first() {
+        s.meetings().past_instances(p.id).await.unwrap();
+        s.meetings()
+            .participants(p.id, &zoom_sdk::api::ListParticipants::new().page_size(5))
+            .await
+            .unwrap();
+    }
     s.meetings()
         .update(
             m.id,
@@ -178,15 +195,45 @@ async fn every_request_and_answer_matches_zoom_s_openapi_spec() {
             .get(MeetingRef::Uuid(r.uuid.clone()))
             .await
             .unwrap();
+        let file = r.recording_files[0].id.clone().unwrap();
+        s.recordings()
+            .delete_file(r.id, &file, zoom_sdk::api::RecordingDeleteAction::Trash)
+            .await
+            .unwrap();
+        s.recordings()
+            .delete(
+                MeetingRef::Uuid(r.uuid.clone()),
+                zoom_sdk::api::RecordingDeleteAction::Delete,
+            )
+            .await
+            .unwrap();
     }
     s.webinars()
         .list("me", &zoom_sdk::api::ListWebinars::new().page_size(2))
         .await
         .unwrap();
-    s.webinars()
+    let w = s
+        .webinars()
         .create(
             "me",
             &CreateWebinar::scheduled("Webinar", start, 60).agenda("x"),
+        )
+        .await
+        .unwrap();
+    s.webinars().get(w.id).await.unwrap();
+    s.webinars()
+        .update(
+            w.id,
+            &zoom_sdk::models::UpdateWebinar::new()
+                .topic("Renamed webinar")
+                .duration(90),
+        )
+        .await
+        .unwrap();
+    s.webinars()
+        .delete(
+            w.id,
+            &zoom_sdk::api::DeleteWebinarOptions::new().cancel_webinar_reminder(true),
         )
         .await
         .unwrap();
@@ -269,6 +316,15 @@ async fn every_request_and_answer_matches_zoom_s_openapi_spec() {
         "GET /meetings/{meetingId}/recordings",
         "GET /users/{userId}/webinars",
         "POST /users/{userId}/webinars",
+        "GET /meetings/{meetingId}/invitation",
+        "PUT /meetings/{meetingId}/status",
+        "GET /past_meetings/{meetingId}/instances",
+        "GET /past_meetings/{meetingId}/participants",
+        "GET /webinars/{webinarId}",
+        "PATCH /webinars/{webinarId}",
+        "DELETE /webinars/{webinarId}",
+        "DELETE /meetings/{meetingId}/recordings",
+        "DELETE /meetings/{meetingId}/recordings/{recordingId}",
     ] {
         assert!(checked.contains(expected), "{expected} was not exercised");
     }

@@ -20,15 +20,17 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-type Params = HashMap<String, String>;
-type ApiResult = Result<Response, ZoomError>;
+pub(crate) type Params = HashMap<String, String>;
+pub(crate) type ApiResult = Result<Response, ZoomError>;
 
 /// The rate-limit category of a route, from the `Rate Limit Label` of Zoom's spec.
 pub(crate) fn category_for(route: &str) -> RateCategory {
     match route {
         "GET /users/{userId}/meetings"
         | "GET /users/{userId}/recordings"
-        | "GET /users/{userId}/webinars" => RateCategory::Medium,
+        | "GET /users/{userId}/webinars"
+        | "GET /users"
+        | "GET /past_meetings/{meetingId}/participants" => RateCategory::Medium,
         _ => RateCategory::Light,
     }
 }
@@ -258,7 +260,7 @@ async fn guarded(
     }
 }
 
-fn json_body(body: &Bytes) -> Result<Map<String, Value>, ZoomError> {
+pub(crate) fn json_body(body: &Bytes) -> Result<Map<String, Value>, ZoomError> {
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(m)) => Ok(m),
         _ => Err(ZoomError::new(
@@ -269,13 +271,13 @@ fn json_body(body: &Bytes) -> Result<Map<String, Value>, ZoomError> {
     }
 }
 
-fn ok(status: StatusCode, v: Value) -> ApiResult {
+pub(crate) fn ok(status: StatusCode, v: Value) -> ApiResult {
     Ok((status, Json(v)).into_response())
 }
 
 /// Zoom expects a meeting UUID that starts with `/` or contains `//` to be URL-encoded twice;
 /// axum decoded it once, so decode what is still encoded.
-fn decode_meeting_id(raw: &str) -> String {
+pub(crate) fn decode_meeting_id(raw: &str) -> String {
     if raw.contains('%') {
         url::form_urlencoded::parse(format!("x={}", raw.replace('+', "%2B")).as_bytes())
             .next()
@@ -339,13 +341,8 @@ pub(crate) async fn meetings_list(
         _ => return Err(ZoomError::validation("type", "Invalid field.")),
     };
     let scope = format!("meetings:{host}:{kind}");
-    let (offset, size, next) = st.page(
-        &scope,
-        filtered.len(),
-        q.get("page_size").map(String::as_str),
-        q.get("next_page_token").map(String::as_str),
-    )?;
-    let items: Vec<Value> = filtered[offset..(offset + size).min(filtered.len())]
+    let (page, size, next, total) = st.page_of(&scope, &filtered, &q)?;
+    let items: Vec<Value> = page
         .iter()
         .map(|id| {
             let m = &st.meetings[id].json;
@@ -361,7 +358,7 @@ pub(crate) async fn meetings_list(
         StatusCode::OK,
         json!({
             "page_size": size,
-            "total_records": filtered.len(),
+            "total_records": total,
             "next_page_token": next,
             "meetings": items,
         }),
@@ -426,7 +423,11 @@ pub(crate) async fn meetings_create(
     ok(StatusCode::CREATED, Value::Object(m))
 }
 
-fn find_meeting(st: &crate::state::State, caller: &Caller, raw: &str) -> Result<u64, ZoomError> {
+pub(crate) fn find_meeting(
+    st: &crate::state::State,
+    caller: &Caller,
+    raw: &str,
+) -> Result<u64, ZoomError> {
     let key = decode_meeting_id(raw);
     let id = match key.parse::<u64>() {
         Ok(id) if st.meetings.contains_key(&id) => Some(id),
@@ -562,24 +563,15 @@ pub(crate) async fn recordings_list(
         })
         .unwrap_or_default();
     let scope = format!("recordings:{host}:{from}:{to}");
-    let (offset, size, next) = st.page(
-        &scope,
-        all.len(),
-        q.get("page_size").map(String::as_str),
-        q.get("next_page_token").map(String::as_str),
-    )?;
-    let page: Vec<Value> = all[offset..(offset + size).min(all.len())]
-        .iter()
-        .cloned()
-        .map(Value::Object)
-        .collect();
+    let (page, size, next, total) = st.page_of(&scope, &all, &q)?;
+    let page: Vec<Value> = page.into_iter().map(Value::Object).collect();
     ok(
         StatusCode::OK,
         json!({
             "from": from.to_string(),
             "to": to.to_string(),
             "page_size": size,
-            "total_records": all.len(),
+            "total_records": total,
             "next_page_token": next,
             "meetings": page,
         }),
@@ -626,24 +618,14 @@ pub(crate) async fn webinars_list(
     let host = st.users[idx].id().to_string();
     let all = st.webinars.get(&host).cloned().unwrap_or_default();
     let scope = format!("webinars:{host}");
-    let (offset, size, next) = st.page(
-        &scope,
-        all.len(),
-        q.get("page_size").map(String::as_str),
-        q.get("next_page_token").map(String::as_str),
-    )?;
-    let page: Vec<Value> = all[offset..(offset + size).min(all.len())]
-        .iter()
-        .cloned()
-        .map(Value::Object)
-        .collect();
+    let (page, size, next, total) = st.page_of(&scope, &all, &q)?;
+    let page: Vec<Value> = page.into_iter().map(Value::Object).collect();
     ok(
         StatusCode::OK,
         json!({
             "page_size": size,
-            "page_count": all.len().div_ceil(size),
-            "page_number": offset / size + 1,
-            "total_records": all.len(),
+            "page_count": total.div_ceil(size),
+            "total_records": total,
             "next_page_token": next,
             "webinars": page,
         }),

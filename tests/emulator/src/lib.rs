@@ -19,6 +19,7 @@
 //! so an SDK that passes here does not depend on Zoom being lenient.
 
 mod api;
+mod api_more;
 mod config;
 mod control;
 mod faults;
@@ -77,7 +78,34 @@ pub struct Emulator {
 
 fn router(shared: Arc<Shared>) -> Router {
     let v2 = Router::new()
+        .route("/users", get(api_more::users_list))
         .route("/users/{userId}", get(api::user_get))
+        .route(
+            "/meetings/{meetingId}/invitation",
+            get(api_more::meeting_invitation),
+        )
+        .route(
+            "/meetings/{meetingId}/status",
+            axum::routing::put(api_more::meeting_status),
+        )
+        .route(
+            "/past_meetings/{meetingId}/instances",
+            get(api_more::past_instances),
+        )
+        .route(
+            "/past_meetings/{meetingId}/participants",
+            get(api_more::past_participants),
+        )
+        .route(
+            "/webinars/{webinarId}",
+            get(api_more::webinar_get)
+                .patch(api_more::webinar_update)
+                .delete(api_more::webinar_delete),
+        )
+        .route(
+            "/meetings/{meetingId}/recordings/{recordingId}",
+            axum::routing::delete(api_more::recording_file_delete),
+        )
         .route(
             "/users/{userId}/meetings",
             get(api::meetings_list).post(api::meetings_create),
@@ -91,7 +119,7 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/users/{userId}/recordings", get(api::recordings_list))
         .route(
             "/meetings/{meetingId}/recordings",
-            get(api::meeting_recordings),
+            get(api::meeting_recordings).delete(api_more::recordings_delete),
         )
         .route(
             "/users/{userId}/webinars",

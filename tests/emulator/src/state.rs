@@ -45,6 +45,12 @@ pub struct Stats {
     pub injected_resets: u64,
     /// Injected malformed bodies.
     pub injected_malformed: u64,
+    /// Recording file downloads started (`GET /rec/download/...`), ranged ones included.
+    pub downloads: u64,
+    /// Downloads that asked for a byte range (resumptions).
+    pub ranged_downloads: u64,
+    /// Bytes of recording files sent.
+    pub download_bytes: u64,
 }
 
 /// One `/v2` exchange, as recorded for contract tests.
@@ -310,6 +316,29 @@ impl State {
 
     /// Cut one page out of `total` items for a listing identified by `scope`, following Zoom's
     /// `page_size` and `next_page_token` rules. Returns (offset, page_size, next_page_token).
+    /// One page of `items` for a list request's `page_size` and `next_page_token`: the items,
+    /// the page size applied, the next token (empty on the last page) and the total. Every list
+    /// handler pages through this.
+    pub fn page_of<T: Clone>(
+        &mut self,
+        scope: &str,
+        items: &[T],
+        q: &std::collections::HashMap<String, String>,
+    ) -> Result<(Vec<T>, usize, String, usize), ZoomError> {
+        let (offset, size, next) = self.page(
+            scope,
+            items.len(),
+            q.get("page_size").map(String::as_str),
+            q.get("next_page_token").map(String::as_str),
+        )?;
+        let end = (offset + size).min(items.len());
+        let page = items
+            .get(offset..end)
+            .map(<[T]>::to_vec)
+            .unwrap_or_default();
+        Ok((page, size, next, items.len()))
+    }
+
     pub fn page(
         &mut self,
         scope: &str,

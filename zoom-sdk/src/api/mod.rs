@@ -3,6 +3,7 @@
 
 pub mod meetings;
 mod pagination;
+pub mod raw;
 pub mod recordings;
 pub mod users;
 pub mod webinars;
@@ -12,6 +13,7 @@ pub use meetings::{
 };
 pub(crate) use pagination::page_query;
 pub use pagination::PageQuery;
+pub use raw::RawRequest;
 pub use recordings::{ListRecordings, MeetingRef, RecordingDeleteAction, RecordingsApi};
 pub use users::{ListUsers, UserStatus, UsersApi};
 pub use webinars::{DeleteWebinarOptions, ListWebinars, WebinarsApi};

@@ -61,6 +61,16 @@ impl ApiRequest {
         }
     }
 
+    /// Override whether the request may be sent twice (by default every method but `POST`).
+    pub fn idempotent(mut self, yes: bool) -> Self {
+        self.idempotency = if yes {
+            Idempotency::Idempotent
+        } else {
+            Idempotency::NonIdempotent
+        };
+        self
+    }
+
     /// Set the rate-limit category (Light unless said otherwise).
     pub fn category(mut self, category: RateCategory) -> Self {
         self.category = category;
