@@ -39,6 +39,11 @@ pub struct FaultConfig {
     /// processed: a refresh token is already spent when the late answer leaves (the case of a
     /// caller that gives up while Zoom is still answering).
     pub token_latency_ms: u64,
+    /// The next N recording downloads are cut (connection reset) after
+    /// `download_reset_after_bytes` bytes of their body.
+    pub download_reset_next: u32,
+    /// Where a cut download stops, in bytes of its body.
+    pub download_reset_after_bytes: u64,
     /// When set, faults apply only to requests whose route is exactly this, written as
     /// `"METHOD /template"`, e.g. `"POST /users/{userId}/meetings"`.
     pub only_route: Option<String>,

@@ -22,6 +22,7 @@ mod api;
 mod api_more;
 mod config;
 mod control;
+mod download;
 mod faults;
 mod oauth;
 mod ratelimit;
@@ -31,6 +32,7 @@ mod state;
 mod zoom_error;
 
 pub use config::{EmulatorConfig, RateCategory, RateLimitConfig, SeedConfig};
+pub use download::{file_bytes, file_digest};
 pub use faults::FaultConfig;
 pub use state::{RequestRecord, Stats};
 
@@ -131,6 +133,7 @@ fn router(shared: Arc<Shared>) -> Router {
         ));
     Router::new()
         .nest("/v2", v2)
+        .route("/rec/download/{fileId}", get(download::download))
         .route("/oauth/authorize", get(oauth::authorize))
         .route("/oauth/token", post(oauth::token))
         .route("/oauth/revoke", post(oauth::revoke))
@@ -239,6 +242,18 @@ impl Emulator {
     /// Zero the counters.
     pub fn reset_stats(&self) {
         self.shared.lock().stats = Stats::default();
+    }
+
+    /// Add a cloud recording of `file_size` bytes (one MP4 file) to user `user_id`'s, dated
+    /// now. Returns the recording as `GET /meetings/{meetingId}/recordings` would.
+    pub fn add_recording(&self, user_id: &str, file_size: u64) -> serde_json::Value {
+        let mut st = self.shared.lock();
+        let rec = seed::single_file_recording(&mut st, user_id, file_size);
+        st.recordings
+            .entry(user_id.to_string())
+            .or_default()
+            .insert(0, rec.clone());
+        serde_json::Value::Object(rec)
     }
 
     /// Whether a refresh token is still usable (not rotated out or revoked).

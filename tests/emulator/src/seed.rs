@@ -303,3 +303,21 @@ pub(crate) fn merge(target: &mut Value, patch: &Value) {
         (t, p) => *t = p.clone(),
     }
 }
+
+/// A recording of one MP4 file of `size` bytes, started now (tests of large downloads).
+pub(crate) fn single_file_recording(
+    state: &mut State,
+    host_id: &str,
+    size: u64,
+) -> Map<String, Value> {
+    let mut rec = recording(state, host_id, Utc::now());
+    if let Some(Value::Array(files)) = rec.get_mut("recording_files") {
+        files.truncate(1);
+        if let Some(Value::Object(f)) = files.get_mut(0) {
+            f.insert("file_size".into(), json!(size));
+        }
+    }
+    rec.insert("total_size".into(), json!(size));
+    rec.insert("recording_count".into(), json!(1));
+    rec
+}

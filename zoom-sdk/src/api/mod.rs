@@ -1,6 +1,7 @@
 //! The REST API by area. Each area is a borrowed view over a [`crate::ZoomSession`]; requests
 //! are built here, with their idempotency, and sent through the shared pipeline.
 
+pub mod download;
 pub mod meetings;
 mod pagination;
 pub mod raw;
@@ -8,6 +9,7 @@ pub mod recordings;
 pub mod users;
 pub mod webinars;
 
+pub use download::{DownloadAuth, DownloadProgress, DownloadReport};
 pub use meetings::{
     DeleteMeetingOptions, ListMeetings, ListParticipants, MeetingAction, MeetingsApi,
 };

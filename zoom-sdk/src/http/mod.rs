@@ -204,6 +204,7 @@ pub(crate) fn build_client(config: &ZoomConfig) -> Result<reqwest::Client> {
 #[derive(Debug, Clone)]
 pub struct HttpCore {
     client: reqwest::Client,
+    download: reqwest::Client,
     config: Arc<ZoomConfig>,
     metrics: Arc<Metrics>,
     limiter: Arc<RateLimiter>,
@@ -254,12 +255,30 @@ impl HttpCore {
         metrics: Arc<Metrics>,
     ) -> Self {
         let limiter = Arc::new(RateLimiter::new(config.rate_limits()));
+        // Downloads follow Zoom's redirect to its storage (reqwest drops the Authorization
+        // header on a redirect to another host) and have no overall timeout: a recording of
+        // gigabytes takes as long as it takes; a stalled read is timed out chunk by chunk.
+        let download = reqwest::Client::builder()
+            .use_rustls_tls()
+            .redirect(reqwest::redirect::Policy::limited(5))
+            .connect_timeout(config.connect_timeout())
+            .tcp_nodelay(true)
+            .dns_resolver(Arc::new(transport::SdkResolver))
+            .user_agent(config.user_agent())
+            .build()
+            .unwrap_or_else(|_| client.clone());
         Self {
             client,
+            download,
             config,
             metrics,
             limiter,
         }
+    }
+
+    /// The client for recording downloads.
+    pub(crate) fn download_client(&self) -> &reqwest::Client {
+        &self.download
     }
 
     /// The metrics this pipeline records.
@@ -474,6 +493,22 @@ fn api_error(status: u16, headers: &HeaderMap, body: &[u8]) -> Box<ApiError> {
         tracking_id: header(headers, "x-zm-trackingid").map(str::to_string),
         errors: parsed.map(|p| p.errors).unwrap_or_default(),
     })
+}
+
+/// The SDK error for an error answer outside the JSON pipeline (downloads).
+pub(crate) fn error_of(status: u16, body: &[u8]) -> Error {
+    let a = Answer {
+        status,
+        headers: HeaderMap::new(),
+        body: Bytes::copy_from_slice(body),
+    };
+    match classify(a, &|_: &[u8]| Err::<(), String>("an error answer".into())) {
+        (_, Err(e)) => e,
+        (_, Ok(())) => Error::Decode {
+            status,
+            message: "an unexpected answer".into(),
+        },
+    }
 }
 
 /// Turn an answer into an outcome for the policy and a value or error for the caller.
