@@ -33,6 +33,11 @@ if ! command -v python3 >/dev/null; then
   section "installing python3"
   apt-get update -qq && apt-get install -y -qq python3 python3-venv
 fi
+# The emulator's command-line test drives it with curl.
+if ! command -v curl >/dev/null; then
+  section "installing curl"
+  apt-get update -qq && apt-get install -y -qq curl
+fi
 if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c "import cryptography" 2>/dev/null; then
   section "creating .venv with cryptography"
   python3 -m venv .venv || { apt-get update -qq && apt-get install -y -qq python3-venv && python3 -m venv .venv; }

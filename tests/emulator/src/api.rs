@@ -134,6 +134,10 @@ pub(crate) async fn api_layer(
             record.status = parts.status.as_u16();
             record.response = serde_json::from_slice(&bytes).ok();
             if let Some(log) = shared.lock().recorded.as_mut() {
+                if log.len() >= crate::config::REQUEST_LOG_CAPACITY {
+                    log.remove(0);
+                }
+                tracing::debug!(method = %record.method, route = %record.route, status = record.status, "zoom-emulator: request");
                 log.push(record);
             }
             Response::from_parts(parts, Body::from(bytes))

@@ -24,7 +24,15 @@ pub struct EmulatorConfig {
     pub rate_limits: RateLimitConfig,
     /// The data set generated at start.
     pub seed: SeedConfig,
+    /// Faults switched on from the start (they can be changed at run time).
+    pub faults: crate::FaultConfig,
+    /// Keep a log of every `/v2` exchange (`/_emulator/requests`), the last
+    /// [`REQUEST_LOG_CAPACITY`] of them.
+    pub request_log: bool,
 }
+
+/// How many exchanges the request log keeps (the oldest go first).
+pub const REQUEST_LOG_CAPACITY: usize = 10_000;
 
 impl Default for EmulatorConfig {
     fn default() -> Self {
@@ -47,6 +55,8 @@ impl Default for EmulatorConfig {
             access_token_ttl_secs: 3600,
             rate_limits: RateLimitConfig::default(),
             seed: SeedConfig::default(),
+            faults: crate::FaultConfig::default(),
+            request_log: false,
         }
     }
 }

@@ -137,6 +137,12 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/oauth/authorize", get(oauth::authorize))
         .route("/oauth/token", post(oauth::token))
         .route("/oauth/revoke", post(oauth::revoke))
+        .route("/_emulator", get(control::index))
+        .route(
+            "/_emulator/requests",
+            get(control::requests).delete(control::clear_requests),
+        )
+        .route("/_emulator/recordings", post(control::add_recording))
         .route("/_emulator/stats", get(control::stats))
         .route("/_emulator/stats/reset", post(control::reset_stats))
         .route(

@@ -1,76 +1,164 @@
-//! `zoom-emulator`: run the emulator as a process. It prints `ZOOM_EMULATOR_URL=http://HOST:PORT`
-//! on its first line of output, so tests in other languages can start it with `--port 0`.
+//! `zoom-emulator`: the emulator as a process, for test suites in any language. It prints
+//! `ZOOM_EMULATOR_URL=http://HOST:PORT` as its first line of output (with `--port 0` the OS
+//! picks the port), logs through `tracing` (`RUST_LOG=zoom_emulator=debug` shows every
+//! request), keeps a request log readable at `/_emulator/requests`, and stops cleanly on
+//! SIGTERM or Ctrl-C. `GET /_emulator` lists the control endpoints.
 
+use clap::Parser;
 use std::io::Write;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
 use zoom_emulator::{Emulator, EmulatorConfig, RateLimitConfig};
 
-const USAGE: &str = "usage: zoom-emulator [--host 127.0.0.1] [--port 0] [--seed N] [--users N]
-       [--meetings-per-user N] [--recordings-per-user N] [--token-ttl SECS]
-       [--client-id ID] [--client-secret SECRET] [--redirect-uri URI]... [--no-rate-limits]";
+/// A local Zoom: OAuth, the /v2 REST API, recording downloads, rate limits and faults.
+#[derive(Parser, Debug)]
+#[command(name = "zoom-emulator", version, about)]
+struct Args {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: IpAddr,
+    /// Port to listen on (0: any free port, printed on start).
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// A JSON configuration (the emulator's EmulatorConfig: app, users and data set, token
+    /// lifetime, scopes, rate limits, faults); the flags below override it.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Seed of the generated data set.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Users in the account.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    users: Option<u64>,
+    /// Meetings per user.
+    #[arg(long)]
+    meetings_per_user: Option<usize>,
+    /// Recorded meetings per user.
+    #[arg(long)]
+    recordings_per_user: Option<usize>,
+    /// Access token lifetime in seconds.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    token_ttl: Option<u64>,
+    /// The OAuth app's client id.
+    #[arg(long)]
+    client_id: Option<String>,
+    /// The OAuth app's client secret.
+    #[arg(long)]
+    client_secret: Option<String>,
+    /// A redirect URI registered for the app (repeatable).
+    #[arg(long = "redirect-uri")]
+    redirect_uris: Vec<String>,
+    /// Switch Zoom's rate limits off.
+    #[arg(long)]
+    no_rate_limits: bool,
+    /// Do not keep the request log.
+    #[arg(long)]
+    no_request_log: bool,
+}
 
-fn parse() -> Result<(SocketAddr, EmulatorConfig), String> {
-    let mut cfg = EmulatorConfig::default();
-    let mut host = "127.0.0.1".to_string();
-    let mut port: u16 = 0;
-    let mut redirects = Vec::new();
-    let mut args = std::env::args().skip(1);
-    while let Some(flag) = args.next() {
-        if flag == "--no-rate-limits" {
-            cfg.rate_limits = RateLimitConfig::unlimited();
-            continue;
+fn config(args: &Args) -> Result<EmulatorConfig, String> {
+    let mut cfg = match &args.config {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            serde_json::from_str::<EmulatorConfig>(&text)
+                .map_err(|e| format!("{} is not an emulator configuration: {e}", path.display()))?
         }
-        if flag == "--help" || flag == "-h" {
-            return Err(USAGE.into());
-        }
-        let value = args
-            .next()
-            .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
-        let num = |v: &str| -> Result<u64, String> {
-            v.parse::<u64>()
-                .map_err(|_| format!("{flag} takes a whole number, not {v:?}"))
-        };
-        match flag.as_str() {
-            "--host" => host = value,
-            "--port" => port = num(&value)? as u16,
-            "--seed" => cfg.seed.seed = num(&value)?,
-            "--users" => cfg.seed.users = num(&value)? as usize,
-            "--meetings-per-user" => cfg.seed.meetings_per_user = num(&value)? as usize,
-            "--recordings-per-user" => cfg.seed.recordings_per_user = num(&value)? as usize,
-            "--token-ttl" => cfg.access_token_ttl_secs = num(&value)?,
-            "--client-id" => cfg.client_id = value,
-            "--client-secret" => cfg.client_secret = value,
-            "--redirect-uri" => redirects.push(value),
-            other => return Err(format!("unknown flag {other}\n{USAGE}")),
+        None => EmulatorConfig {
+            request_log: true,
+            ..Default::default()
+        },
+    };
+    if let Some(v) = args.seed {
+        cfg.seed.seed = v;
+    }
+    if let Some(v) = args.users {
+        cfg.seed.users = v as usize;
+    }
+    if let Some(v) = args.meetings_per_user {
+        cfg.seed.meetings_per_user = v;
+    }
+    if let Some(v) = args.recordings_per_user {
+        cfg.seed.recordings_per_user = v;
+    }
+    if let Some(v) = args.token_ttl {
+        cfg.access_token_ttl_secs = v;
+    }
+    if let Some(v) = &args.client_id {
+        cfg.client_id = v.clone();
+    }
+    if let Some(v) = &args.client_secret {
+        cfg.client_secret = v.clone();
+    }
+    if !args.redirect_uris.is_empty() {
+        cfg.redirect_uris = args.redirect_uris.clone();
+    }
+    if args.no_rate_limits {
+        cfg.rate_limits = RateLimitConfig::unlimited();
+    }
+    if args.no_request_log {
+        cfg.request_log = false;
+    } else if args.config.is_none() {
+        cfg.request_log = true;
+    }
+    if cfg.seed.users == 0 {
+        return Err("the configuration needs at least one user (the account owner)".into());
+    }
+    Ok(cfg)
+}
+
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = term.recv() => tracing::info!("zoom-emulator: SIGTERM, stopping"),
+                    _ = tokio::signal::ctrl_c() => tracing::info!("zoom-emulator: Ctrl-C, stopping"),
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
         }
     }
-    if !redirects.is_empty() {
-        cfg.redirect_uris = redirects;
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
     }
-    let addr: SocketAddr = format!("{host}:{port}")
-        .parse()
-        .map_err(|e| format!("bad --host/--port: {e}"))?;
-    Ok((addr, cfg))
 }
 
 #[tokio::main]
-async fn main() {
-    let (addr, cfg) = match parse() {
-        Ok(v) => v,
+async fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("zoom_emulator=info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let args = Args::parse();
+    let cfg = match config(&args) {
+        Ok(c) => c,
         Err(msg) => {
-            eprintln!("{msg}");
-            std::process::exit(2);
+            eprintln!("zoom-emulator: {msg}");
+            return std::process::ExitCode::from(2);
         }
     };
+    let addr = SocketAddr::new(args.host, args.port);
     let emu = match Emulator::bind(addr, cfg).await {
         Ok(e) => e,
         Err(e) => {
-            eprintln!("zoom-emulator: cannot bind {addr}: {e}");
-            std::process::exit(1);
+            eprintln!("zoom-emulator: cannot listen on {addr}: {e}");
+            return std::process::ExitCode::from(1);
         }
     };
     let mut out = std::io::stdout();
     let _ = writeln!(out, "ZOOM_EMULATOR_URL={}", emu.base_url());
     let _ = out.flush();
-    let _ = tokio::signal::ctrl_c().await;
+    tracing::info!(url = %emu.base_url(), "zoom-emulator: listening");
+    stop_signal().await;
+    drop(emu);
+    std::process::ExitCode::SUCCESS
 }

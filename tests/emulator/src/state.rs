@@ -53,8 +53,8 @@ pub struct Stats {
     pub download_bytes: u64,
 }
 
-/// One `/v2` exchange, as recorded for contract tests.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+/// One `/v2` exchange, as recorded for contract tests and `/_emulator/requests`.
+#[derive(Clone, Debug, Serialize, serde::Deserialize, PartialEq)]
 pub struct RequestRecord {
     /// HTTP method.
     pub method: String,
@@ -161,6 +161,7 @@ impl State {
     pub fn new(cfg: EmulatorConfig, base_url: String) -> Self {
         let rng = StdRng::seed_from_u64(cfg.seed.seed);
         let limiter = RateLimiter::new(cfg.rate_limits.clone());
+        let (cfg_faults, log) = (cfg.faults.clone(), cfg.request_log);
         let mut state = Self {
             cfg,
             rng,
@@ -173,11 +174,11 @@ impl State {
             access: HashMap::new(),
             refresh: HashMap::new(),
             cursors: HashMap::new(),
-            faults: FaultConfig::default(),
+            faults: cfg_faults,
             limiter,
             stats: Stats::default(),
             base_url,
-            recorded: None,
+            recorded: log.then(Vec::new),
         };
         crate::seed::generate(&mut state);
         state
