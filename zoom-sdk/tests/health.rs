@@ -193,7 +193,8 @@ async fn a_store_that_went_down_is_unhealthy() {
 
 #[test]
 fn the_service_descriptor_carries_live_health() {
-    let d = zoom_sdk::registry::ServiceDescriptor::new().with_health(HealthStatus::Degraded);
+    let d =
+        zoom_sdk::service_registry::ServiceDescriptor::new().with_health(HealthStatus::Degraded);
     let v = serde_json::to_value(d).unwrap();
     assert_eq!(v["health"], "degraded");
     assert!(v["capabilities"].as_array().unwrap().len() == 4);

@@ -3,7 +3,7 @@
 
 use crate::config::RateCategory;
 use crate::faults::Fault;
-use crate::seed::{create_meeting, create_webinar, merge};
+use crate::records::{create_meeting, create_webinar, merge};
 use crate::state::{zoom_time, Caller};
 use crate::zoom_error::ZoomError;
 use crate::{ConnKill, Shared};

@@ -3,7 +3,7 @@
 //! deleting recordings. Same conventions as `api.rs`: Zoom's status codes and error bodies.
 
 use crate::api::{decode_meeting_id, find_meeting, json_body, ok, ApiResult, Params};
-use crate::seed::merge;
+use crate::records::merge;
 use crate::state::Caller;
 use crate::zoom_error::ZoomError;
 use crate::Shared;

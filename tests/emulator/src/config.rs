@@ -27,7 +27,7 @@ pub struct EmulatorConfig {
     /// Faults switched on from the start (they can be changed at run time).
     pub faults: crate::FaultConfig,
     /// Keep a log of every `/v2` exchange (`/_emulator/requests`), the last
-    /// [`REQUEST_LOG_CAPACITY`] of them.
+    /// 10,000 of them.
     pub request_log: bool,
 }
 

@@ -26,6 +26,7 @@ mod download;
 mod faults;
 mod oauth;
 mod ratelimit;
+mod records;
 mod seed;
 mod server;
 mod state;

@@ -1,7 +1,8 @@
 //! The seeded data generator: the same seed gives the same account, users, meetings, recordings
 //! and webinars, so tests and benchmarks are repeatable.
 
-use crate::state::{zoom_time, MeetingRec, State, UserRec};
+use crate::records::{create_meeting, create_webinar};
+use crate::state::{zoom_time, State, UserRec};
 use chrono::{Duration as ChronoDuration, Utc};
 use rand::Rng;
 use serde_json::{json, Map, Value};
@@ -24,7 +25,7 @@ const TOPICS: &[&str] = &[
     "Interview",
 ];
 
-fn obj(v: Value) -> Map<String, Value> {
+pub(crate) fn obj(v: Value) -> Map<String, Value> {
     match v {
         Value::Object(m) => m,
         _ => Map::new(),
@@ -118,116 +119,6 @@ pub(crate) fn generate(state: &mut State) {
     }
 }
 
-/// Store a new meeting from a (validated) create body and return its full JSON.
-pub(crate) fn create_meeting(
-    state: &mut State,
-    host_id: &str,
-    host_email: &str,
-    body: Map<String, Value>,
-) -> Map<String, Value> {
-    let id = state.new_meeting_id();
-    let uuid = state.random_uuid();
-    let now = Utc::now();
-    let kind = body.get("type").and_then(Value::as_i64).unwrap_or(2);
-    let start_time = match kind {
-        3 => None,
-        _ => body
-            .get("start_time")
-            .and_then(Value::as_str)
-            .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
-            .map(|t| t.with_timezone(&Utc))
-            .or(Some(now)),
-    };
-    let password = state.random_token("", 6);
-    let base = state.base_url.clone();
-    let mut m = obj(json!({
-        "uuid": uuid,
-        "id": id,
-        "host_id": host_id,
-        "host_email": host_email,
-        "topic": body.get("topic").cloned().unwrap_or(json!("Zoom meeting")),
-        "type": kind,
-        "status": "waiting",
-        "duration": body.get("duration").cloned().unwrap_or(json!(60)),
-        "timezone": body.get("timezone").cloned().unwrap_or(json!("UTC")),
-        "agenda": body.get("agenda").cloned().unwrap_or(json!("")),
-        "created_at": zoom_time(now),
-        "start_url": format!("{base}/s/{id}?zak=emulated"),
-        "join_url": format!("{base}/j/{id}?pwd=emulated"),
-        "password": password,
-        "h323_password": "123456",
-        "pstn_password": "123456",
-        "encrypted_password": "emulated",
-        "pre_schedule": false,
-        "settings": default_settings(),
-    }));
-    if let Some(t) = start_time {
-        m.insert("start_time".into(), json!(zoom_time(t)));
-    }
-    if let Some(Value::Object(s)) = body.get("settings") {
-        merge(
-            m.entry("settings").or_insert(json!({})),
-            &Value::Object(s.clone()),
-        );
-    }
-    for key in [
-        "recurrence",
-        "tracking_fields",
-        "template_id",
-        "pre_schedule",
-    ] {
-        if let Some(v) = body.get(key) {
-            m.insert(key.into(), v.clone());
-        }
-    }
-    state.meetings.insert(
-        id,
-        MeetingRec {
-            host_id: host_id.to_string(),
-            start_time,
-            json: m.clone(),
-        },
-    );
-    state
-        .meetings_by_host
-        .entry(host_id.to_string())
-        .or_default()
-        .push(id);
-    m
-}
-
-pub(crate) fn create_webinar(
-    state: &mut State,
-    host_id: &str,
-    host_email: &str,
-    body: Map<String, Value>,
-) -> Map<String, Value> {
-    let id = state.new_meeting_id();
-    let uuid = state.random_uuid();
-    let base = state.base_url.clone();
-    let w = obj(json!({
-        "uuid": uuid,
-        "id": id,
-        "host_id": host_id,
-        "host_email": host_email,
-        "topic": body.get("topic").cloned().unwrap_or(json!("Zoom webinar")),
-        "type": body.get("type").cloned().unwrap_or(json!(5)),
-        "start_time": body.get("start_time").cloned().unwrap_or(json!(zoom_time(Utc::now()))),
-        "duration": body.get("duration").cloned().unwrap_or(json!(60)),
-        "timezone": body.get("timezone").cloned().unwrap_or(json!("UTC")),
-        "agenda": body.get("agenda").cloned().unwrap_or(json!("")),
-        "created_at": zoom_time(Utc::now()),
-        "join_url": format!("{base}/w/{id}"),
-        "is_simulive": false,
-    }));
-    state
-        .webinars
-        .entry(host_id.to_string())
-        .or_default()
-        .push(w.clone());
-    w
-}
-
 fn recording(state: &mut State, host_id: &str, start: chrono::DateTime<Utc>) -> Map<String, Value> {
     let id = state.new_meeting_id();
     let uuid = state.random_uuid();
@@ -277,7 +168,7 @@ fn recording(state: &mut State, host_id: &str, start: chrono::DateTime<Utc>) -> 
     }))
 }
 
-fn default_settings() -> Value {
+pub(crate) fn default_settings() -> Value {
     json!({
         "host_video": false,
         "participant_video": false,
@@ -290,18 +181,6 @@ fn default_settings() -> Value {
         "meeting_authentication": false,
         "use_pmi": false,
     })
-}
-
-/// Deep-merge `patch` into `target` (objects merge key by key, everything else replaces).
-pub(crate) fn merge(target: &mut Value, patch: &Value) {
-    match (target, patch) {
-        (Value::Object(t), Value::Object(p)) => {
-            for (k, v) in p {
-                merge(t.entry(k.clone()).or_insert(Value::Null), v);
-            }
-        }
-        (t, p) => *t = p.clone(),
-    }
 }
 
 /// A recording of one MP4 file of `size` bytes, started now (tests of large downloads).

@@ -5,8 +5,8 @@
 //! `--reseal` re-encrypts the store's grants under the current key instead.
 
 use std::process::ExitCode;
+use zoom_sdk::readiness::Verifier;
 use zoom_sdk::store;
-use zoom_sdk::verify::Verifier;
 
 const USAGE: &str =
     "usage: zoom-verify [--online] [--json] [--timeout SECS]\n       zoom-verify --reseal";

@@ -2,7 +2,7 @@
 //! timeout, reset, body; and whether the request may have reached Zoom. The pipeline, OAuth
 //! and the health report all read the [`TransportFailure`] this module derives.
 //!
-//! DNS failures are recognised because the SDK resolves names itself ([`SdkResolver`], Tokio's
+//! DNS failures are recognised because the SDK resolves names itself (`SdkResolver`, Tokio's
 //! resolver behind reqwest's `Resolve`) and fails with its own [`DnsError`]. TLS failures are
 //! `rustls::Error`s, connection failures and resets `std::io::Error` kinds, early closes
 //! `hyper::Error`s.

@@ -3,7 +3,7 @@
 //!
 //! Every list answer has the same paging fields and one array whose name depends on the item
 //! (`meetings`, `webinars`, `users`, `participants`); [`Listed`] names it per item type, and
-//! [`ZoomEnvelope`] reads any of them straight into a [`Page`], without a per-list struct.
+//! one envelope reader ([`from_zoom_answer`]) reads any of them straight into a [`Page`], without a per-list struct.
 
 use serde::de::{DeserializeOwned, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};

@@ -138,7 +138,7 @@ pub(crate) fn db_err(e: sqlx::Error) -> Error {
     })
 }
 
-/// What [`reseal`](crate::store::SqliteTokenStore::reseal) did.
+/// What [`reseal`](crate::store::TokenStore::reseal) did.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct ResealReport {

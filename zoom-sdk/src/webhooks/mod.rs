@@ -14,7 +14,7 @@
 mod dispatch;
 mod events;
 mod receiver;
-mod verify;
+mod signature;
 
 pub use dispatch::{WebhookDispatcher, WebhookHandler};
 pub use events::{
@@ -22,7 +22,7 @@ pub use events::{
     RecordingEventFile, RecordingEventObject, RecordingEventPayload, WebhookEvent,
 };
 pub use receiver::{WebhookReceiver, WebhookReply};
-pub use verify::{WebhookRequest, WebhookVerifier, SIGNATURE_HEADER, TIMESTAMP_HEADER};
+pub use signature::{WebhookRequest, WebhookVerifier, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 
 /// Why a webhook request was refused. Each maps to the HTTP status to answer with.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, serde::Serialize)]

@@ -1,7 +1,7 @@
 //! The receiver: verify, answer URL validation, honour `app_deauthorized`, dispatch.
 
 use super::events::{EventPayload, WebhookEvent};
-use super::verify::{WebhookRequest, WebhookVerifier};
+use super::signature::{WebhookRequest, WebhookVerifier};
 use super::{WebhookDispatcher, WebhookError};
 use crate::client::ZoomClient;
 use serde::Serialize;

@@ -10,8 +10,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::Duration;
 use zoom_emulator::{Emulator, EmulatorConfig, FaultConfig, RateLimitConfig};
+use zoom_sdk::readiness::{CheckStatus, VerificationReport, Verifier};
 use zoom_sdk::store::{SqliteTokenStore, TokenEncryption, TokenLock};
-use zoom_sdk::verify::{CheckStatus, VerificationReport, Verifier};
 use zoom_sdk::{
     MemoryTokenStore, StoredToken, TokenKey, TokenSet, TokenStatus, TokenStore, ZoomClient,
 };
