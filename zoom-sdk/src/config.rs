@@ -14,6 +14,28 @@ pub const DEFAULT_API_BASE_URL: &str = "https://api.zoom.us/v2";
 /// Zoom's production OAuth base URL (`/oauth/authorize`, `/oauth/token`, `/oauth/revoke`).
 pub const DEFAULT_OAUTH_BASE_URL: &str = "https://zoom.us";
 
+/// Every environment variable the SDK reads (configuration, token store, encryption); the
+/// readiness suite flags any other `ZOOM_*` variable as a probable typo.
+pub const ENV_VARIABLES: &[&str] = &[
+    "ZOOM_CLIENT_ID",
+    "ZOOM_CLIENT_SECRET",
+    "ZOOM_REDIRECT_URI",
+    "ZOOM_ACCOUNT_ID",
+    "ZOOM_API_BASE_URL",
+    "ZOOM_OAUTH_BASE_URL",
+    "ZOOM_SCOPES",
+    "ZOOM_WEBHOOK_SECRET_TOKEN",
+    "ZOOM_REQUEST_TIMEOUT_SECS",
+    "ZOOM_CONNECT_TIMEOUT_SECS",
+    "ZOOM_REFRESH_MARGIN_SECS",
+    "ZOOM_RATE_LIMIT_PLAN",
+    "ZOOM_TOKEN_CACHE_SECS",
+    crate::store::STORE_ENV,
+    crate::store::crypto::KEY_ENV,
+    crate::store::crypto::OLD_KEYS_ENV,
+    crate::store::crypto::PLAINTEXT_ENV,
+];
+
 /// The SDK's configuration. Build it with [`ZoomConfig::builder`] or [`ZoomConfig::from_env`].
 ///
 /// The client secret is a [`SecretString`]: it never appears in `Debug` output or in the JSON
@@ -655,6 +677,29 @@ mod tests {
         ) {
             let _ = ZoomConfig::from_lookup(env(&[("ZOOM_CLIENT_ID", "id"), ("ZOOM_CLIENT_SECRET", "secret"), (name, &v)]));
         }
+    }
+
+    #[test]
+    fn every_listed_variable_is_read_and_every_read_variable_is_listed() {
+        use std::cell::RefCell;
+        let asked = RefCell::new(std::collections::BTreeSet::new());
+        let record = |k: &str| {
+            asked.borrow_mut().insert(k.to_string());
+            None
+        };
+        let _ = ZoomConfig::from_lookup(record);
+        let _ = crate::store::TokenEncryption::from_lookup(record);
+        // With a key, the former keys are read too.
+        let _ = crate::store::TokenEncryption::from_lookup(|k| {
+            record(k);
+            (k == crate::store::crypto::KEY_ENV)
+                .then(|| "Qn4wqYVguL93DDotLxmtxGB9vu64Zb4M4r3OJvCwFN4=".to_string())
+        });
+        let _ = crate::store::StoreSpec::from_lookup(record);
+        let asked = asked.into_inner();
+        let listed: std::collections::BTreeSet<String> =
+            ENV_VARIABLES.iter().map(|s| s.to_string()).collect();
+        assert_eq!(asked, listed);
     }
 
     #[test]
