@@ -822,7 +822,7 @@ static CHECKS: &[Check] = checks! {
                     v.len()
                 ),
             )
-    },
+        },
     },
     {
         id: CFG_003,
@@ -832,10 +832,10 @@ static CHECKS: &[Check] = checks! {
         requires: [],
         fix: "Copy the Client Secret from your app's App Credentials page into ZOOM_CLIENT_SECRET.",
         judge: pass_if(
-                secret.is_some(),
-                "set",
-                "ZOOM_CLIENT_SECRET is missing or empty",
-            ),
+            secret.is_some(),
+            "set",
+            "ZOOM_CLIENT_SECRET is missing or empty",
+        ),
     },
     {
         id: CFG_004,
@@ -854,7 +854,7 @@ static CHECKS: &[Check] = checks! {
                 "long enough, no whitespace or quotes",
                 format!("{} characters, or whitespace or quotes in it", v.len()),
             )
-    },
+        },
     },
     {
         id: CFG_005,
@@ -865,7 +865,7 @@ static CHECKS: &[Check] = checks! {
         fix: "Put the Client Secret, not the Client ID, in ZOOM_CLIENT_SECRET.",
         judge: {
             pass_if(id != secret, "different", "the secret equals the client id")
-    },
+        },
     },
     {
         id: CFG_006,
@@ -893,9 +893,9 @@ static CHECKS: &[Check] = checks! {
         requires: [],
         fix: "Unset ZOOM_OAUTH_BASE_URL (https://zoom.us is the default) or give an absolute URL.",
         judge: match &oauth {
-                Ok(u) => Pass(u.to_string()),
-                Err(e) => Problem(e.clone()),
-            },
+            Ok(u) => Pass(u.to_string()),
+            Err(e) => Problem(e.clone()),
+        },
     },
     {
         id: CFG_009,
@@ -914,7 +914,7 @@ static CHECKS: &[Check] = checks! {
                 "ends with /v2",
                 format!("the path is {p:?}: Zoom's REST API lives under /v2"),
             )
-    },
+        },
     },
     {
         id: CFG_010,
@@ -926,7 +926,7 @@ static CHECKS: &[Check] = checks! {
         judge: {
             let (a, b) = (api.as_ref().map(is_loopback).unwrap_or(false), oauth.as_ref().map(is_loopback).unwrap_or(false));
             pass_if(a == b, "both local or both remote", "one of the API and OAuth URLs is local, the other remote: tokens from one are not valid at the other")
-    },
+        },
     },
     {
         id: CFG_011,
@@ -936,9 +936,9 @@ static CHECKS: &[Check] = checks! {
         requires: [],
         fix: "Fix what the detail names; every message says which variable and how.",
         judge: match &f.config {
-                Ok(_) => Pass("valid".into()),
-                Err(e) => Problem(e.to_string()),
-            },
+            Ok(_) => Pass("valid".into()),
+            Err(e) => Problem(e.to_string()),
+        },
     },
     {
         id: CFG_012,
@@ -954,7 +954,7 @@ static CHECKS: &[Check] = checks! {
                 format!("{t:?}"),
                 format!("{t:?}: too short for Zoom's slower endpoints, or so long that callers hang"),
             )
-    },
+        },
     },
     {
         id: CFG_013,
@@ -972,7 +972,7 @@ static CHECKS: &[Check] = checks! {
                 format!("{c:?} < {t:?}"),
                 format!("connect {c:?} is not shorter than the request timeout {t:?}"),
             )
-    },
+        },
     },
     {
         id: CFG_014,
@@ -982,21 +982,21 @@ static CHECKS: &[Check] = checks! {
         requires: [],
         fix: "Rename or remove the variables named in the detail (typos are silently ignored otherwise).",
         judge: {
-                let unknown: Vec<String> = f
-                    .env
-                    .keys()
-                    .filter(|k| {
-                        k.starts_with("ZOOM_")
-                            && !KNOWN_VARIABLES.contains(&k.as_str())
-                            && !TEST_VARIABLES.contains(&k.as_str())
-                    })
-                    .map(|k| match KNOWN_VARIABLES.iter().min_by_key(|v| edit_distance(k, v)) {
-                        Some(best) if edit_distance(k, best) <= 3 => format!("{k} (did you mean {best}?)"),
-                        _ => k.clone(),
-                    })
-                    .collect();
-                pass_if(unknown.is_empty(), "no unknown ZOOM_* variables", format!("unknown: {}", unknown.join(", ")))
-            },
+            let unknown: Vec<String> = f
+                .env
+                .keys()
+                .filter(|k| {
+                    k.starts_with("ZOOM_")
+                        && !KNOWN_VARIABLES.contains(&k.as_str())
+                        && !TEST_VARIABLES.contains(&k.as_str())
+                })
+                .map(|k| match KNOWN_VARIABLES.iter().min_by_key(|v| edit_distance(k, v)) {
+                    Some(best) if edit_distance(k, best) <= 3 => format!("{k} (did you mean {best}?)"),
+                    _ => k.clone(),
+                })
+                .collect();
+            pass_if(unknown.is_empty(), "no unknown ZOOM_* variables", format!("unknown: {}", unknown.join(", ")))
+        },
     },
     {
         id: OAU_001,
@@ -1021,7 +1021,7 @@ static CHECKS: &[Check] = checks! {
                 format!("{} outside localhost", u.scheme()),
             ),
             _ => skip_no_redirect(),
-    },
+        },
     },
     {
         id: OAU_003,
@@ -1037,7 +1037,7 @@ static CHECKS: &[Check] = checks! {
                 "has a #fragment, which OAuth forbids",
             ),
             _ => skip_no_redirect(),
-    },
+        },
     },
     {
         id: OAU_004,
@@ -1049,7 +1049,7 @@ static CHECKS: &[Check] = checks! {
         judge: match &redirect_url {
             Some(Ok(u)) => pass_if(u.query().is_none(), "no query string", "has a query string: Zoom compares redirect URIs exactly, and the code and state are appended to it"),
             _ => skip_no_redirect(),
-    },
+        },
     },
     {
         id: OAU_005,
@@ -1059,27 +1059,27 @@ static CHECKS: &[Check] = checks! {
         requires: [],
         fix: "List scopes separated by spaces, each like meeting:read or meeting:read:list_meetings.",
         judge: match &scopes {
-                None => Skip("ZOOM_SCOPES not set (the app's configured scopes apply)".into()),
-                Some(s) => {
-                    let bad: Vec<&&str> = s
-                        .iter()
-                        .filter(|x| {
-                            !x.contains(':')
-                                || x.split(':').any(|p| {
-                                    p.is_empty()
-                                        || !p
-                                            .chars()
-                                            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
-                                })
-                        })
-                        .collect();
-                    pass_if(
-                        bad.is_empty(),
-                        format!("{} scopes", s.len()),
-                        format!("malformed: {bad:?}"),
-                    )
-                }
-            },
+            None => Skip("ZOOM_SCOPES not set (the app's configured scopes apply)".into()),
+            Some(s) => {
+                let bad: Vec<&&str> = s
+                    .iter()
+                    .filter(|x| {
+                        !x.contains(':')
+                            || x.split(':').any(|p| {
+                                p.is_empty()
+                                    || !p
+                                        .chars()
+                                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+                            })
+                    })
+                    .collect();
+                pass_if(
+                    bad.is_empty(),
+                    format!("{} scopes", s.len()),
+                    format!("malformed: {bad:?}"),
+                )
+            }
+        },
     },
     {
         id: OAU_006,
@@ -1101,7 +1101,7 @@ static CHECKS: &[Check] = checks! {
                     format!("missing {missing:?}: those SDK calls will be refused"),
                 )
             }
-    },
+        },
     },
     {
         id: OAU_007,
@@ -1111,18 +1111,18 @@ static CHECKS: &[Check] = checks! {
         requires: [],
         fix: "Copy the Account ID of the Server-to-Server OAuth app again, without spaces.",
         judge: match f.var("ZOOM_ACCOUNT_ID") {
-                None => Skip("ZOOM_ACCOUNT_ID not set (no Server-to-Server OAuth)".into()),
-                Some(a) => pass_if(
-                    a.len() >= 8
-                        && a.chars()
-                            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'),
-                    "well formed",
-                    format!(
-                        "{} characters, or characters an account id never has",
-                        a.len()
-                    ),
+            None => Skip("ZOOM_ACCOUNT_ID not set (no Server-to-Server OAuth)".into()),
+            Some(a) => pass_if(
+                a.len() >= 8
+                    && a.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'),
+                "well formed",
+                format!(
+                    "{} characters, or characters an account id never has",
+                    a.len()
                 ),
-            },
+            ),
+        },
     },
     {
         id: OAU_008,
@@ -1132,11 +1132,11 @@ static CHECKS: &[Check] = checks! {
         requires: [],
         fix: "Check DNS, proxy and firewall rules for the OAuth host (zoom.us), and ZOOM_OAUTH_BASE_URL.",
         judge: match online_oauth {
-                None if !online => offline_skip(),
-                None => Skip("needs CFG-011".into()),
-                Some(Ok(_)) | Some(Err((true, _))) => Pass("Zoom's OAuth endpoint answered".into()),
-                Some(Err((false, d))) => Problem(d.clone()),
-            },
+            None if !online => offline_skip(),
+            None => Skip("needs CFG-011".into()),
+            Some(Ok(_)) | Some(Err((true, _))) => Pass("Zoom's OAuth endpoint answered".into()),
+            Some(Err((false, d))) => Problem(d.clone()),
+        },
     },
     {
         id: OAU_009,
@@ -1151,7 +1151,7 @@ static CHECKS: &[Check] = checks! {
             Some(Ok(d)) => Pass(d.clone()),
             Some(Err((true, d))) => Problem(d.clone()),
             Some(Err((false, _))) => Skip("needs OAU-008".into()),
-    },
+        },
     },
     {
         id: STO_001,
@@ -1161,9 +1161,9 @@ static CHECKS: &[Check] = checks! {
         requires: [],
         fix: "Set ZOOM_TOKEN_STORE to sqlite:PATH, postgres:URL, legacy-postgres:URL or memory.",
         judge: match &f.spec {
-                Ok(spec) => Pass(spec.kind().to_string()),
-                Err(e) => Problem(e.clone()),
-            },
+            Ok(spec) => Pass(spec.kind().to_string()),
+            Err(e) => Problem(e.clone()),
+        },
     },
     {
         id: STO_002,
@@ -1176,7 +1176,7 @@ static CHECKS: &[Check] = checks! {
             Some(Ok(_)) => Pass("opened".into()),
             Some(Err(e)) => Problem(e.clone()),
             None => Skip("needs STO-001".into()),
-    },
+        },
     },
     {
         id: STO_003,
@@ -1189,7 +1189,7 @@ static CHECKS: &[Check] = checks! {
             Some(Ok(ms)) => Pass(format!("{ms:.1} ms")),
             Some(Err(e)) => Problem(e.clone()),
             None => Skip("needs STO-002".into()),
-    },
+        },
     },
     {
         id: STO_004,
@@ -1205,7 +1205,7 @@ static CHECKS: &[Check] = checks! {
                 format!("{ms:.1} ms per token read"),
             ),
             None => Skip("needs STO-003".into()),
-    },
+        },
     },
     {
         id: STO_005,
@@ -1218,7 +1218,7 @@ static CHECKS: &[Check] = checks! {
             Some(Ok(ms)) => Pass(format!("granted in {ms:.1} ms")),
             Some(Err(e)) => Problem(e.clone()),
             None => Skip("needs STO-002".into()),
-    },
+        },
     },
     {
         id: STO_006,
@@ -1245,7 +1245,7 @@ static CHECKS: &[Check] = checks! {
                 )
             }
             _ => Skip("not a SQLite store".into()),
-    },
+        },
     },
     {
         id: STO_007,
@@ -1270,7 +1270,7 @@ static CHECKS: &[Check] = checks! {
                 ),
             ),
             None => Skip("needs STO-002".into()),
-    },
+        },
     },
     {
         id: STO_008,
@@ -1286,7 +1286,7 @@ static CHECKS: &[Check] = checks! {
                 format!("{} grants sealed with a former key", e.former_keys),
             ),
             None => Skip("the store does not report sealing".into()),
-    },
+        },
     },
     {
         id: STO_009,
@@ -1303,7 +1303,7 @@ static CHECKS: &[Check] = checks! {
             ),
             (Some(_), _) => Skip("encryption is off".into()),
             (None, _) => Skip("the store does not report sealing".into()),
-    },
+        },
     },
     {
         id: STO_010,
@@ -1325,7 +1325,7 @@ static CHECKS: &[Check] = checks! {
             None => offline_skip(),
             Some(Ok(())) => Pass("resolves".into()),
             Some(Err(e)) => Problem(e.clone()),
-    },
+        },
     },
     {
         id: API_002,
@@ -1338,7 +1338,7 @@ static CHECKS: &[Check] = checks! {
             None => offline_skip(),
             Some(Ok(())) => Pass("connected and answered".into()),
             Some(Err(e)) => Problem(e.clone()),
-    },
+        },
     },
     {
         id: API_003,
@@ -1358,7 +1358,7 @@ static CHECKS: &[Check] = checks! {
                 format!("GET /users/me answered HTTP {}", a.status),
             ),
             (Some(_), Some(Err(e))) => Problem(e.clone()),
-    },
+        },
     },
     {
         id: API_004,
@@ -1374,7 +1374,7 @@ static CHECKS: &[Check] = checks! {
                 format!("{:.0} ms for GET /users/me", a.latency_ms),
             ),
             None => Skip("needs API-003".into()),
-    },
+        },
     },
     {
         id: API_005,
@@ -1390,7 +1390,7 @@ static CHECKS: &[Check] = checks! {
                 "no x-zm-trackingid: the answer may not come from Zoom (a proxy or a mock?)",
             ),
             None => Skip("needs API-003".into()),
-    },
+        },
     },
     {
         id: API_006,
@@ -1413,7 +1413,7 @@ static CHECKS: &[Check] = checks! {
                 )
             }
             None => Skip("needs API-003".into()),
-    },
+        },
     },
     {
         id: RAT_001,
@@ -1425,7 +1425,7 @@ static CHECKS: &[Check] = checks! {
         judge: match &limits {
             Some(l) => pass_if(l.enabled, "on", "off: bursts will collect 429s from Zoom"),
             None => Skip("needs CFG-011".into()),
-    },
+        },
     },
     {
         id: RAT_002,
@@ -1435,14 +1435,14 @@ static CHECKS: &[Check] = checks! {
         requires: [],
         fix: "Set ZOOM_RATE_LIMIT_PLAN to free, pro, business or off.",
         judge: match f.var("ZOOM_RATE_LIMIT_PLAN") {
-                None => Pass("not set (pro)".into()),
-                Some(p) => pass_if(
-                    ["free", "pro", "business", "enterprise", "off", "none"]
-                        .contains(&p.trim().to_ascii_lowercase().as_str()),
-                    p.to_string(),
-                    format!("{p:?} is not a plan"),
-                ),
-            },
+            None => Pass("not set (pro)".into()),
+            Some(p) => pass_if(
+                ["free", "pro", "business", "enterprise", "off", "none"]
+                    .contains(&p.trim().to_ascii_lowercase().as_str()),
+                p.to_string(),
+                format!("{p:?} is not a plan"),
+            ),
+        },
     },
     {
         id: RAT_003,
@@ -1455,7 +1455,7 @@ static CHECKS: &[Check] = checks! {
             (Some((t, zoom)), Some(l)) if t.eq_ignore_ascii_case("QPS") => pass_if(zoom >= l.light_per_second.min(l.medium_per_second), format!("Zoom allows {zoom}/s"), format!("Zoom allows {zoom}/s, below the configured plan: the limiter adapts, but set the right plan")),
             (None, _) if !online => offline_skip(),
             _ => Skip("Zoom sent no per-second limit on the probe".into()),
-    },
+        },
     },
     {
         id: RAT_004,
@@ -1501,7 +1501,7 @@ static CHECKS: &[Check] = checks! {
                 "well formed",
                 format!("{} characters, or whitespace or quotes in it", v.len()),
             )
-    },
+        },
     },
     {
         id: WHK_003,
@@ -1516,7 +1516,7 @@ static CHECKS: &[Check] = checks! {
                 "different",
                 "the webhook secret token equals the client secret",
             )
-    },
+        },
     },
     {
         id: WHK_004,
@@ -1529,7 +1529,7 @@ static CHECKS: &[Check] = checks! {
             Some(s) => pass_if(s.abs() <= 60, format!("{s} s"), format!("this machine's clock is {s} s off Zoom's: webhooks outside the 5-minute window are refused")),
             None if !online => offline_skip(),
             None => Skip("Zoom's answer had no Date header".into()),
-    },
+        },
     },
     {
         id: HLT_001,
@@ -1546,7 +1546,7 @@ static CHECKS: &[Check] = checks! {
                 format!("{:?}", h.status),
                 h.reasons.join("; "),
             ),
-    },
+        },
     },
     {
         id: HLT_002,
@@ -1562,7 +1562,7 @@ static CHECKS: &[Check] = checks! {
                 h.reasons.join("; "),
             ),
             None => offline_skip(),
-    },
+        },
     },
     {
         id: HLT_003,
@@ -1578,7 +1578,7 @@ static CHECKS: &[Check] = checks! {
                 format!("{} users must connect Zoom again", s.reauth),
             ),
             None => Skip("needs STO-002".into()),
-    },
+        },
     },
     {
         id: SEC_001,
@@ -1588,11 +1588,11 @@ static CHECKS: &[Check] = checks! {
         requires: [],
         fix: "Set ZOOM_TOKEN_ENCRYPTION_KEY to the output of `openssl rand -base64 32` (keep it in a secret manager).",
         judge: match (key, plaintext, persistent) {
-                (_, _, false) => Skip("the store does not use ZOOM_TOKEN_ENCRYPTION_KEY".into()),
-                (Some(_), _, _) => Pass("ZOOM_TOKEN_ENCRYPTION_KEY set".into()),
-                (None, true, _) => Problem("plaintext storage was chosen (ZOOM_TOKEN_STORE_PLAINTEXT=1)".into()),
-                (None, false, _) => Problem("ZOOM_TOKEN_ENCRYPTION_KEY is missing".into()),
-            },
+            (_, _, false) => Skip("the store does not use ZOOM_TOKEN_ENCRYPTION_KEY".into()),
+            (Some(_), _, _) => Pass("ZOOM_TOKEN_ENCRYPTION_KEY set".into()),
+            (None, true, _) => Problem("plaintext storage was chosen (ZOOM_TOKEN_STORE_PLAINTEXT=1)".into()),
+            (None, false, _) => Problem("ZOOM_TOKEN_ENCRYPTION_KEY is missing".into()),
+        },
     },
     {
         id: SEC_002,
@@ -1605,7 +1605,7 @@ static CHECKS: &[Check] = checks! {
             (None, _) => Skip("no key".into()),
             (Some(_), Ok(_)) => Pass("32 random bytes".into()),
             (Some(_), Err(e)) => Problem(e.to_string()),
-    },
+        },
     },
     {
         id: SEC_003,
@@ -1621,7 +1621,7 @@ static CHECKS: &[Check] = checks! {
                 "the encryption key is also used as another secret",
             ),
             None => Skip("no key".into()),
-    },
+        },
     },
     {
         id: SEC_004,
@@ -1631,14 +1631,14 @@ static CHECKS: &[Check] = checks! {
         requires: [],
         fix: "Remove ZOOM_TOKEN_STORE_PLAINTEXT (development only) and set ZOOM_TOKEN_ENCRYPTION_KEY.",
         judge: pass_if(
-                !(plaintext && api.as_ref().map(|u| !is_loopback(u)).unwrap_or(true)),
-                if plaintext {
-                    "plaintext, but only against a local API"
-                } else {
-                    "not enabled"
-                },
-                "ZOOM_TOKEN_STORE_PLAINTEXT=1 with Zoom's real API",
-            ),
+            !(plaintext && api.as_ref().map(|u| !is_loopback(u)).unwrap_or(true)),
+            if plaintext {
+                "plaintext, but only against a local API"
+            } else {
+                "not enabled"
+            },
+            "ZOOM_TOKEN_STORE_PLAINTEXT=1 with Zoom's real API",
+        ),
     },
     {
         id: SEC_005,
@@ -1659,7 +1659,7 @@ static CHECKS: &[Check] = checks! {
                 "https (http only on loopback)",
                 format!("not TLS: {}", bad.join(", ")),
             )
-    },
+        },
     },
     {
         id: SEC_006,
@@ -1678,7 +1678,7 @@ static CHECKS: &[Check] = checks! {
                 "no user:password@ in the URLs",
                 "a base URL carries credentials",
             )
-    },
+        },
     },
     {
         id: SEC_007,
@@ -1688,18 +1688,18 @@ static CHECKS: &[Check] = checks! {
         requires: [],
         fix: "Keep the password out of the URL: use PGPASSWORD, a .pgpass file or the platform's secret injection.",
         judge: {
-                // A spec that does not parse is STO-001's failure; its URL is looked at all the same.
-                let raw = f.env.get(store::STORE_ENV).cloned().unwrap_or_default();
-                let leaked = match &f.spec {
-                    Ok(spec) => spec.has_password_in_url(),
-                    Err(_) => [raw.split_once(':').map(|(_, u)| u), Some(raw.as_str())]
-                        .into_iter()
-                        .flatten()
-                        .filter_map(|u| Url::parse(u).ok())
-                        .any(|u| u.password().is_some()),
-                };
-                pass_if(!leaked, "no password in the URL", "the database URL contains a password")
-            },
+            // A spec that does not parse is STO-001's failure; its URL is looked at all the same.
+            let raw = f.env.get(store::STORE_ENV).cloned().unwrap_or_default();
+            let leaked = match &f.spec {
+                Ok(spec) => spec.has_password_in_url(),
+                Err(_) => [raw.split_once(':').map(|(_, u)| u), Some(raw.as_str())]
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|u| Url::parse(u).ok())
+                    .any(|u| u.password().is_some()),
+            };
+            pass_if(!leaked, "no password in the URL", "the database URL contains a password")
+        },
     },
     {
         id: SEC_008,
@@ -1709,13 +1709,13 @@ static CHECKS: &[Check] = checks! {
         requires: [],
         fix: "Register and configure the one exact callback URL: no wildcards, no surrounding spaces.",
         judge: match f.env.get("ZOOM_REDIRECT_URI") {
-                None => skip_no_redirect(),
-                Some(r) => pass_if(
-                    !r.contains('*') && r.trim() == r,
-                    "exact",
-                    "contains a wildcard or surrounding whitespace",
-                ),
-            },
+            None => skip_no_redirect(),
+            Some(r) => pass_if(
+                !r.contains('*') && r.trim() == r,
+                "exact",
+                "contains a wildcard or surrounding whitespace",
+            ),
+        },
     },
     {
         id: SEC_009,
@@ -1725,17 +1725,17 @@ static CHECKS: &[Check] = checks! {
         requires: [],
         fix: "Remove the quotes around the values (a common .env mistake: the quotes become part of the secret).",
         judge: {
-                let quoted_vars: Vec<&str> = [
-                    "ZOOM_CLIENT_SECRET",
-                    "ZOOM_WEBHOOK_SECRET_TOKEN",
-                    "ZOOM_TOKEN_ENCRYPTION_KEY",
-                    "ZOOM_CLIENT_ID",
-                ]
-                .into_iter()
-                .filter(|k| f.var(k).is_some_and(quoted))
-                .collect();
-                pass_if(quoted_vars.is_empty(), "no quoted values", format!("quoted: {}", quoted_vars.join(", ")))
-            },
+            let quoted_vars: Vec<&str> = [
+                "ZOOM_CLIENT_SECRET",
+                "ZOOM_WEBHOOK_SECRET_TOKEN",
+                "ZOOM_TOKEN_ENCRYPTION_KEY",
+                "ZOOM_CLIENT_ID",
+            ]
+            .into_iter()
+            .filter(|k| f.var(k).is_some_and(quoted))
+            .collect();
+            pass_if(quoted_vars.is_empty(), "no quoted values", format!("quoted: {}", quoted_vars.join(", ")))
+        },
     },
     {
         id: SEC_010,
@@ -1751,7 +1751,7 @@ static CHECKS: &[Check] = checks! {
                 "the current key is not listed as old",
                 "ZOOM_TOKEN_ENCRYPTION_OLD_KEYS repeats the current key",
             )
-    },
+        },
     },
     {
         id: PRF_001,
@@ -1761,17 +1761,17 @@ static CHECKS: &[Check] = checks! {
         requires: [],
         fix: "Look at the slow endpoints in the metrics; check the network path to Zoom and page sizes.",
         judge: match m {
-                Some(m) => {
-                    let slow: Vec<String> = m
-                        .latency
-                        .iter()
-                        .filter(|(_, l)| l.p95_ms >= 2000.0)
-                        .map(|(k, l)| format!("{k} p95 {:.0} ms", l.p95_ms))
-                        .collect();
-                    pass_if(slow.is_empty(), "all under 2 s", slow.join(", "))
-                }
-                None => no_calls(),
-            },
+            Some(m) => {
+                let slow: Vec<String> = m
+                    .latency
+                    .iter()
+                    .filter(|(_, l)| l.p95_ms >= 2000.0)
+                    .map(|(k, l)| format!("{k} p95 {:.0} ms", l.p95_ms))
+                    .collect();
+                pass_if(slow.is_empty(), "all under 2 s", slow.join(", "))
+            }
+            None => no_calls(),
+        },
     },
     {
         id: PRF_002,
@@ -1781,16 +1781,16 @@ static CHECKS: &[Check] = checks! {
         requires: [],
         fix: "Zoom or the network is failing transiently: see errors by class in the metrics.",
         judge: match m {
-                Some(m) => {
-                    let r = m.retries as f64 / m.calls.max(1) as f64;
-                    pass_if(
-                        r < 0.10,
-                        format!("{:.1}%", r * 100.0),
-                        format!("{:.1}% of calls needed a retry", r * 100.0),
-                    )
-                }
-                None => no_calls(),
-            },
+            Some(m) => {
+                let r = m.retries as f64 / m.calls.max(1) as f64;
+                pass_if(
+                    r < 0.10,
+                    format!("{:.1}%", r * 100.0),
+                    format!("{:.1}% of calls needed a retry", r * 100.0),
+                )
+            }
+            None => no_calls(),
+        },
     },
     {
         id: PRF_003,
@@ -1800,17 +1800,17 @@ static CHECKS: &[Check] = checks! {
         requires: [],
         fix: "See errors by class in the metrics and fix the most frequent.",
         judge: match m {
-                Some(m) => {
-                    let e: u64 = m.errors.values().sum();
-                    let r = e as f64 / m.calls.max(1) as f64;
-                    pass_if(
-                        r < 0.05,
-                        format!("{:.1}%", r * 100.0),
-                        format!("{:.1}% of calls failed", r * 100.0),
-                    )
-                }
-                None => no_calls(),
-            },
+            Some(m) => {
+                let e: u64 = m.errors.values().sum();
+                let r = e as f64 / m.calls.max(1) as f64;
+                pass_if(
+                    r < 0.05,
+                    format!("{:.1}%", r * 100.0),
+                    format!("{:.1}% of calls failed", r * 100.0),
+                )
+            }
+            None => no_calls(),
+        },
     },
     {
         id: PRF_004,
