@@ -120,7 +120,21 @@ pub fn windows(from: NaiveDate, to: NaiveDate) -> Vec<(NaiveDate, NaiveDate)> {
     out
 }
 
-/// Recordings endpoints.
+/// Cloud recordings endpoints.
+///
+/// ```no_run
+/// # async fn demo(alice: zoom_sdk::ZoomSession) -> zoom_sdk::Result<()> {
+/// use futures_util::TryStreamExt;
+/// use zoom_sdk::api::{ListRecordings, RecordingDeleteAction};
+/// let to = chrono::Utc::now().date_naive();
+/// let from = to - chrono::Duration::days(365);
+/// // A year, in Zoom's month windows, one page in memory at a time.
+/// let year: Vec<_> = alice.recordings().list_all("me", ListRecordings::new(from, to)).try_collect().await?;
+/// if let Some(oldest) = year.last() {
+///     alice.recordings().delete(oldest.id, RecordingDeleteAction::Trash).await?;
+/// }
+/// # Ok(()) }
+/// ```
 #[derive(Debug)]
 pub struct RecordingsApi<'a> {
     pub(crate) session: &'a ZoomSession,
