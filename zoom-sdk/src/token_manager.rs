@@ -451,13 +451,7 @@ impl Shared {
                     lock.save(&row).await?;
                 }
             }
-            if lock
-                .lease()
-                .await?
-                .is_some_and(|l| l.holder == lease.holder)
-            {
-                lock.set_lease(None).await?;
-            }
+            clear_own_lease(lock.as_mut(), lease).await?;
             lock.release().await
         };
         if let Err(e) = mark.await {
@@ -467,13 +461,7 @@ impl Shared {
 
     async fn release_lease(&self, key: &TokenKey, lease: &Lease) -> Result<()> {
         let mut lock = self.store.lock(key).await?;
-        if lock
-            .lease()
-            .await?
-            .is_some_and(|l| l.holder == lease.holder)
-        {
-            lock.set_lease(None).await?;
-        }
+        clear_own_lease(lock.as_mut(), lease).await?;
         lock.release().await
     }
 
@@ -553,13 +541,7 @@ impl Shared {
             }
         };
         if let Some(lease) = lease {
-            if lock
-                .lease()
-                .await?
-                .is_some_and(|l| l.holder == lease.holder)
-            {
-                lock.set_lease(None).await?;
-            }
+            clear_own_lease(lock.as_mut(), lease).await?;
         }
         lock.release().await?;
         Ok(outcome)
@@ -632,6 +614,22 @@ impl Shared {
             }
         }
     }
+}
+
+/// Clear the key's lease if `lease` still holds it (another holder may have taken it over after
+/// it lapsed; theirs is left alone).
+async fn clear_own_lease(
+    lock: &mut (dyn crate::store::TokenLock + '_),
+    lease: &Lease,
+) -> Result<()> {
+    if lock
+        .lease()
+        .await?
+        .is_some_and(|l| l.holder == lease.holder)
+    {
+        lock.set_lease(None).await?;
+    }
+    Ok(())
 }
 
 fn credential_of(t: &StoredToken) -> Credential {

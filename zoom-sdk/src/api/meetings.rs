@@ -58,16 +58,6 @@ impl ListMeetings {
         self.meeting_type = Some(t);
         self
     }
-    /// Page size (clamped to 1..=300, Zoom's range).
-    pub fn page_size(mut self, n: u32) -> Self {
-        self.page_size = Some(n.clamp(1, 300));
-        self
-    }
-    /// Continue from a token.
-    pub fn next_page_token(mut self, t: impl Into<String>) -> Self {
-        self.next_page_token = Some(t.into());
-        self
-    }
 }
 
 super::page_query!(ListMeetings, ListParticipants);
@@ -87,16 +77,6 @@ impl ListParticipants {
     /// Zoom's defaults.
     pub fn new() -> Self {
         Self::default()
-    }
-    /// Page size (clamped to 1..=300, Zoom's range).
-    pub fn page_size(mut self, n: u32) -> Self {
-        self.page_size = Some(n.clamp(1, 300));
-        self
-    }
-    /// Continue from a token.
-    pub fn next_page_token(mut self, t: impl Into<String>) -> Self {
-        self.next_page_token = Some(t.into());
-        self
     }
 }
 

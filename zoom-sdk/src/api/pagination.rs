@@ -16,10 +16,23 @@ pub trait PageQuery: Clone + Send + Sync + 'static {
     fn with_page_token(self, token: Option<String>) -> Self;
 }
 
-/// Implement [`PageQuery`] for a query struct with a `next_page_token: Option<String>` field
-/// and a builder method of the same name.
+/// Implement [`PageQuery`] and the paging builder methods (`page_size`, `next_page_token`)
+/// for query structs with `page_size: Option<u32>` and `next_page_token: Option<String>`.
 macro_rules! page_query {
     ($($q:ty),+ $(,)?) => {$(
+        impl $q {
+            /// Page size (clamped to 1..=300, Zoom's range; Zoom's default is 30).
+            pub fn page_size(mut self, n: u32) -> Self {
+                self.page_size = Some(n.clamp(1, 300));
+                self
+            }
+            /// Continue from a token of a page fetched with the same query.
+            pub fn next_page_token(mut self, t: impl Into<String>) -> Self {
+                self.next_page_token = Some(t.into());
+                self
+            }
+        }
+
         impl $crate::api::PageQuery for $q {
             fn page_token(&self) -> Option<&str> {
                 self.next_page_token.as_deref()

@@ -81,16 +81,6 @@ impl ListRecordings {
             next_page_token: None,
         }
     }
-    /// Page size (clamped to 1..=300).
-    pub fn page_size(mut self, n: u32) -> Self {
-        self.page_size = Some(n.clamp(1, 300));
-        self
-    }
-    /// Continue from a token (of a page fetched with the same range).
-    pub fn next_page_token(mut self, t: impl Into<String>) -> Self {
-        self.next_page_token = Some(t.into());
-        self
-    }
 }
 
 super::page_query!(ListRecordings);

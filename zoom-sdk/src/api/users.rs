@@ -68,16 +68,6 @@ impl ListUsers {
         self.role_id = Some(r.into());
         self
     }
-    /// Page size (clamped to 1..=300, Zoom's range).
-    pub fn page_size(mut self, n: u32) -> Self {
-        self.page_size = Some(n.clamp(1, 300));
-        self
-    }
-    /// Continue from a token.
-    pub fn next_page_token(mut self, t: impl Into<String>) -> Self {
-        self.next_page_token = Some(t.into());
-        self
-    }
 }
 
 super::page_query!(ListUsers);
