@@ -79,6 +79,8 @@ struct Pending {
     /// The refresh token the stored row holds, which this grant's lineage replaced: the write
     /// is a compare-and-swap against it.
     base: Option<SecretString>,
+    /// The lease of the refresh that produced it, released with the write.
+    lease: Option<Lease>,
     persister: bool,
 }
 
@@ -494,7 +496,7 @@ impl Shared {
                 }
                 Err(e) => {
                     tracing::error!(key = %key, error = %e, "zoom.token: GRANT AT RISK: the store did not take the refreshed grant; it is served from memory and written as soon as the store answers");
-                    self.keep_pending(key, token.clone(), base);
+                    self.keep_pending(key, token.clone(), base, lease);
                     return Ok(credential_of(&token));
                 }
             }
@@ -552,6 +554,7 @@ impl Shared {
         key: &TokenKey,
         token: StoredToken,
         base: Option<SecretString>,
+        lease: Lease,
     ) {
         let start = {
             let mut pending = lock_map(&self.pending);
@@ -561,6 +564,7 @@ impl Shared {
                 Pending {
                     token,
                     base,
+                    lease: Some(lease),
                     persister: true,
                 },
             );
@@ -585,7 +589,10 @@ impl Shared {
             let Some(p) = self.pending_for(&key) else {
                 return;
             };
-            match self.commit(&key, &p.token, p.base.as_ref(), None).await {
+            match self
+                .commit(&key, &p.token, p.base.as_ref(), p.lease.as_ref())
+                .await
+            {
                 Ok(outcome) => {
                     {
                         let mut pending = lock_map(&self.pending);

@@ -166,6 +166,14 @@ async fn a_refreshed_grant_outlives_a_locked_sqlite_file() {
         eventually(20, async || client.tokens().grants_at_risk() == 0).await,
         "the grant was persisted once the lock was gone"
     );
+    let mut check = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    assert_eq!(
+        lease_count(&mut check).await,
+        0,
+        "the refresh lease was released with the write"
+    );
     let stored = store.load(&key).await.unwrap().unwrap();
     assert_eq!(stored.access_token.expose_secret(), token.expose_secret());
     assert!(emu.refresh_token_is_valid(&refresh_token(&stored)));
