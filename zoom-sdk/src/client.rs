@@ -57,7 +57,9 @@ impl ZoomClientBuilder {
         self
     }
 
-    /// Build the client.
+    /// Build the client: one pooled HTTP client (rustls) for OAuth and the API, the token
+    /// manager over the chosen store (in memory when none was given), the rate limiter and the
+    /// metrics. Nothing is sent and no task is spawned until the first call.
     pub fn build(self) -> Result<ZoomClient> {
         let config = Arc::new(self.config);
         let http_client = build_client(&config)?;
@@ -125,7 +127,8 @@ impl ZoomClient {
         }
     }
 
-    /// The configuration.
+    /// The configuration, as validated when the client was built (secrets stay redacted in its
+    /// `Debug` and JSON forms).
     pub fn config(&self) -> &ZoomConfig {
         &self.inner.config
     }
@@ -135,12 +138,14 @@ impl ZoomClient {
         &self.inner.oauth
     }
 
-    /// The token manager.
+    /// The token manager: access tokens per key, refreshed once per expiry across processes;
+    /// also how to see grants the store has not taken yet ([`TokenManager::grants_at_risk`]).
     pub fn tokens(&self) -> &TokenManager {
         &self.inner.tokens
     }
 
-    /// The token store.
+    /// The token store. Writing to it directly bypasses the refresh lease and the in-memory
+    /// token cache; prefer the client's own calls (connect, disconnect, deauthorization).
     pub fn store(&self) -> &Arc<dyn TokenStore> {
         self.inner.tokens.store()
     }

@@ -625,7 +625,9 @@ impl HealthMonitor {
         }
     }
 
-    /// The tokens report.
+    /// `/api/zoom/health/tokens`: grants by state (valid, expiring within the window, expired
+    /// and refreshed on use, re-authorization required, revoked, unrecognised), never a token;
+    /// degraded while any user must reconnect.
     pub async fn tokens(&self) -> TokenHealthReport {
         let counts = timed(self.options.check_timeout, self.token_counts())
             .await
@@ -641,7 +643,9 @@ impl HealthMonitor {
         }
     }
 
-    /// The connection report.
+    /// `/api/zoom/health/connection`: an unauthenticated probe of the API (DNS, connect, TLS,
+    /// timeout and server failures told apart by type) and, when a grant can be used, an
+    /// authenticated one; unhealthy when Zoom cannot be reached.
     pub async fn connection(&self) -> ConnectionHealthReport {
         let limit = self.options.check_timeout + Duration::from_millis(500);
         let probe = timed(limit, self.probe()).await.0.unwrap_or(Probe {
@@ -662,7 +666,8 @@ impl HealthMonitor {
         }
     }
 
-    /// The summary.
+    /// `/api/zoom/health/summary`: the overall report with this client's request metrics
+    /// (calls, errors by kind, retries, refreshes, 429s, p50/p95/p99 latency per endpoint).
     pub async fn summary(&self) -> HealthSummary {
         let overall = self.overall().await;
         let tokens = self.token_counts().await.unwrap_or_default();

@@ -141,7 +141,8 @@ impl Metrics {
         }
     }
 
-    /// Copy the counters.
+    /// A consistent copy of the counters, taken without blocking the calls that update them
+    /// for longer than the copy.
     pub fn snapshot(&self) -> MetricsSnapshot {
         MetricsSnapshot {
             attempts: self.attempts.load(Ordering::Relaxed),

@@ -104,12 +104,13 @@ impl ApiRequest {
         Ok(self)
     }
 
-    /// The path template.
+    /// The path template (`/meetings/{meetingId}`), the request's name in logs and metrics so
+    /// that ids never become labels; raw calls are all named `(raw)`.
     pub fn template(&self) -> &'static str {
         self.template
     }
 
-    /// The method.
+    /// The HTTP method; with [`ApiRequest::idempotency`] it decides what may be retried.
     pub fn method(&self) -> &Method {
         &self.method
     }

@@ -36,7 +36,8 @@ pub enum TransportKind {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct TransportFailure {
-    /// What failed.
+    /// What failed: DNS, connect and TLS failures happen before anything is sent; the others
+    /// may leave a request processed by Zoom.
     pub kind: TransportKind,
     /// Whether Zoom may have received the request (false only when no connection was made).
     pub maybe_sent: bool,

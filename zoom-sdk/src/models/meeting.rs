@@ -339,7 +339,8 @@ pub struct Meeting {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct MeetingSummary {
-    /// Meeting number.
+    /// The meeting number: what `/meetings/{meetingId}` takes and what people type to join. Up
+    /// to 11 digits, beyond JavaScript's safe integers: bindings keep it a 64-bit integer.
     pub id: u64,
     /// Instance UUID.
     #[serde(default)]

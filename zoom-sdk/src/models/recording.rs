@@ -94,7 +94,7 @@ pub struct MeetingRecording {
     /// Meeting instance UUID.
     #[serde(default)]
     pub uuid: String,
-    /// Meeting number.
+    /// The meeting number (all instances share it; [`MeetingRecording::uuid`] names this one).
     pub id: u64,
     /// Account id.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -7,7 +7,8 @@ use serde_json::{Map, Value};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct User {
-    /// Zoom user id.
+    /// Zoom's user id: stable for the user's life in the account (an email can change), so it is
+    /// what the SDK stores beside a grant and what `app_deauthorized` names.
     pub id: String,
     /// Email address.
     #[serde(default)]

@@ -23,7 +23,7 @@ int_enum! {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Webinar {
-    /// Webinar number.
+    /// The webinar number: what `/webinars/{webinarId}` takes.
     pub id: u64,
     /// Instance UUID.
     #[serde(default)]
