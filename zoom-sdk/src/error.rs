@@ -69,6 +69,22 @@ pub enum RateLimitType {
     Unknown,
 }
 
+/// Why a callback's `state` was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum StateProblem {
+    /// No authorization request was issued with this state.
+    #[error("no authorization request has this state")]
+    Unknown,
+    /// The state was already used by a callback (a replay, or a double submit).
+    #[error("this authorization request was already completed")]
+    Reused,
+    /// The authorization request is older than its lifetime.
+    #[error("this authorization request has expired: start again")]
+    Expired,
+}
+
 /// Everything that can go wrong.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -102,6 +118,13 @@ pub enum Error {
     /// The OAuth `state` in the callback is not the one issued: a possible CSRF attempt.
     #[error("OAuth state mismatch: the callback does not belong to this authorization request")]
     StateMismatch,
+    /// A callback's `state` names no live authorization request kept server-side: unknown (never
+    /// issued, or a forgery), already used, or expired. The user should start connecting again.
+    #[error("OAuth state refused: {problem}")]
+    AuthorizationState {
+        /// What is wrong with it.
+        problem: StateProblem,
+    },
     /// The user must connect Zoom again: no token is stored, Zoom refused the refresh token
     /// (`invalid_grant`), or the user revoked the app.
     #[error("re-authorization required for {key}: {reason}")]
@@ -302,7 +325,7 @@ impl Error {
             Self::Config { .. } => ErrorKind::Config,
             Self::InvalidInput { .. } => ErrorKind::InvalidInput,
             Self::OAuth { .. } => ErrorKind::OAuth,
-            Self::StateMismatch => ErrorKind::StateMismatch,
+            Self::StateMismatch | Self::AuthorizationState { .. } => ErrorKind::StateMismatch,
             Self::ReauthorizationRequired { .. } => ErrorKind::ReauthorizationRequired,
             Self::Auth(_) => ErrorKind::Auth,
             Self::PermissionDenied(_) => ErrorKind::PermissionDenied,
@@ -357,6 +380,7 @@ impl Error {
                 | Self::OAuth { .. }
                 | Self::ReauthorizationRequired { .. }
                 | Self::StateMismatch
+                | Self::AuthorizationState { .. }
         )
     }
 
@@ -416,6 +440,9 @@ impl Serialize for Error {
                 map.serialize_entry("transport", &crate::http::TransportKind::Timeout)?;
             }
             Self::OAuth { error, .. } => map.serialize_entry("oauth_error", error)?,
+            Self::AuthorizationState { problem } => {
+                map.serialize_entry("state_problem", problem)?
+            }
             Self::Config { field, .. } | Self::InvalidInput { field, .. } => {
                 map.serialize_entry("field", field)?
             }

@@ -38,6 +38,7 @@ pub mod config;
 pub mod error;
 pub mod health;
 pub mod http;
+pub mod integration;
 pub mod models;
 pub mod oauth;
 pub mod readiness;
@@ -50,7 +51,7 @@ pub mod webhooks;
 
 pub use client::{ZoomClient, ZoomClientBuilder};
 pub use config::{ZoomConfig, ZoomConfigBuilder};
-pub use error::{ApiError, Error, ErrorKind, FieldError, RateLimitType, Result};
+pub use error::{ApiError, Error, ErrorKind, FieldError, RateLimitType, Result, StateProblem};
 pub use http::retry::{Idempotency, RetryPolicy};
 pub use oauth::{AuthorizationRequest, OAuthClient, PendingAuthorization};
 pub use session::ZoomSession;

@@ -565,3 +565,74 @@ async fn the_backends_is_active_is_authoritative_and_its_changes_clear_the_sdks_
         .await
         .expect("the user the backend reconnected is served");
 }
+
+#[tokio::test]
+async fn a_user_connected_through_the_integration_lands_in_the_backends_table_with_fernet() {
+    let Some(py) = python::python() else { return };
+    let Some(db) = pg::fresh_db("legacy_connect").await else {
+        return;
+    };
+    let pool = PgPool::connect(&db.url).await.unwrap();
+    create_table(&pool, true).await;
+    let emu = emulator().await;
+    let key = py.fernet_key();
+    let open = || async {
+        Arc::new(
+            LegacyPostgresTokenStore::connect(&db.url, backend_env(&key))
+                .await
+                .unwrap(),
+        )
+    };
+    let (a, b) = (open().await, open().await);
+    let first = zoom_sdk::integration::Integration::new(
+        ZoomClient::builder(config(&emu).build().unwrap())
+            .token_store(a)
+            .build()
+            .unwrap(),
+    );
+    let second = zoom_sdk::integration::Integration::new(
+        ZoomClient::builder(config(&emu).build().unwrap())
+            .token_store(b)
+            .build()
+            .unwrap(),
+    );
+    let started = first.add("backend-user-77").await.unwrap();
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let loc = http
+        .get(started.url.clone())
+        .send()
+        .await
+        .unwrap()
+        .headers()["location"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let q: std::collections::HashMap<_, _> = url::Url::parse(&loc)
+        .unwrap()
+        .query_pairs()
+        .into_owned()
+        .collect();
+    let kid: Option<String> =
+        sqlx::query_scalar("SELECT encryption_key_id FROM zoom_sdk_oauth_states")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        kid.as_deref(),
+        Some("fernet"),
+        "the verifier is sealed with the backend's key"
+    );
+    let connected = second.complete(&q["state"], &q["code"]).await.unwrap();
+    assert_eq!(connected.user_id, "backend-user-77");
+    let (plain, enc_refresh): (String, String) = sqlx::query_as(
+        "SELECT access_token, refresh_token_encrypted FROM zoom_oauth_tokens WHERE user_id = 'backend-user-77'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(plain, "");
+    assert!(emu.refresh_token_is_valid(&py.decrypt(&key, &enc_refresh)));
+}

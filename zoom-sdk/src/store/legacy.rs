@@ -183,6 +183,11 @@ fn fingerprint(access: &SecretString) -> String {
 
 /// The SDK's leases, beside the backend's table (the same DDL as the PostgreSQL store's
 /// migration, so either may create it first).
+const STATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS zoom_sdk_oauth_states (state_digest TEXT PRIMARY KEY, user_id TEXT NOT NULL, verifier TEXT NOT NULL, encryption_key_id TEXT, created_at TIMESTAMPTZ NOT NULL, expires_at TIMESTAMPTZ NOT NULL, used_at TIMESTAMPTZ)";
+
+/// The key id recorded for a verifier sealed with the backend's Fernet key.
+const FERNET_KID: &str = "fernet";
+
 const LEASE_TABLE: &str = "CREATE TABLE IF NOT EXISTS zoom_sdk_leases (owner_kind TEXT NOT NULL, owner_id TEXT NOT NULL, holder TEXT NOT NULL, expires_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (owner_kind, owner_id))";
 
 /// Rows whose tokens are still plaintext.
@@ -239,16 +244,21 @@ impl LegacyPostgresTokenStore {
                 "writing Fernet tokens needs a key and the access_token_encrypted / refresh_token_encrypted columns",
             ));
         }
-        // Concurrent first connections may race to create the table; the loser finds it.
-        if let Err(e) = sqlx::query(LEASE_TABLE).execute(&pool).await {
-            let exists: Option<(String,)> =
-                sqlx::query_as("SELECT to_regclass('zoom_sdk_leases')::text")
-                    .fetch_optional(&pool)
-                    .await
-                    .map_err(db_err)?
-                    .filter(|(t,): &(String,)| !t.is_empty());
-            if exists.is_none() {
-                return Err(db_err(e));
+        // The SDK's own tables beside the backend's. Concurrent first connections may race to
+        // create one; the loser finds it.
+        for (ddl, name) in [
+            (LEASE_TABLE, "zoom_sdk_leases"),
+            (STATE_TABLE, "zoom_sdk_oauth_states"),
+        ] {
+            if let Err(e) = sqlx::query(ddl).execute(&pool).await {
+                let exists: Option<(Option<String>,)> =
+                    sqlx::query_as(&format!("SELECT to_regclass('{name}')::text"))
+                        .fetch_optional(&pool)
+                        .await
+                        .map_err(db_err)?;
+                if exists.and_then(|(t,)| t).is_none() {
+                    return Err(db_err(e));
+                }
             }
         }
         let write_encrypted = fernet.is_some() && has_encrypted_columns;
@@ -569,6 +579,72 @@ impl TokenStore for LegacyPostgresTokenStore {
                 .await
                 .map_err(db_err)?;
         Ok(rows.into_iter().map(|(u,)| TokenKey::User(u)).collect())
+    }
+
+    async fn put_authorization(
+        &self,
+        state_digest: &str,
+        record: &super::PendingAuthorizationRecord,
+    ) -> Result<()> {
+        use super::state_sql;
+        let (kid, verifier) = match &self.fernet {
+            Some(f) => (
+                Some(FERNET_KID),
+                f.encrypt(record.pkce_verifier.expose_secret().as_bytes()),
+            ),
+            None => (None, record.pkce_verifier.expose_secret().to_string()),
+        };
+        let cutoff = Utc::now() - chrono::Duration::hours(state_sql::KEEP_HOURS);
+        sqlx::query(state_sql::PRUNE)
+            .bind(cutoff)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        sqlx::query(state_sql::PUT)
+            .bind(state_digest)
+            .bind(&record.user_id)
+            .bind(verifier)
+            .bind(kid)
+            .bind(record.created_at)
+            .bind(record.expires_at)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn take_authorization(&self, state_digest: &str) -> Result<super::TakenAuthorization> {
+        use super::{state_sql, PendingAuthorizationRecord, TakenAuthorization};
+        type Row = (String, String, Option<String>, DateTime<Utc>, DateTime<Utc>);
+        let taken: Option<Row> = sqlx::query_as(state_sql::TAKE)
+            .bind(state_digest)
+            .bind(Utc::now())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?;
+        match taken {
+            Some((user_id, verifier, kid, created_at, expires_at)) => {
+                let verifier = match kid.as_deref() {
+                    Some(FERNET_KID) => self.decrypt(&verifier)?,
+                    _ => SecretString::from(verifier),
+                };
+                Ok(TakenAuthorization::Fresh(PendingAuthorizationRecord::new(
+                    user_id, verifier, created_at, expires_at,
+                )))
+            }
+            None => {
+                let (n,): (i64,) = sqlx::query_as(state_sql::EXISTS)
+                    .bind(state_digest)
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(db_err)?;
+                Ok(if n > 0 {
+                    TakenAuthorization::Reused
+                } else {
+                    TakenAuthorization::Unknown
+                })
+            }
+        }
     }
 
     async fn find_by_zoom_user_id(&self, zoom_user_id: &str) -> Result<Vec<TokenKey>> {

@@ -1,7 +1,7 @@
 //! The in-memory store: for tests, and for a single process that can afford to lose its
 //! tokens on restart.
 
-use super::{Lease, TokenLock, TokenStore};
+use super::{Lease, PendingAuthorizationRecord, TakenAuthorization, TokenLock, TokenStore};
 use crate::error::Result;
 use crate::token::{StoredToken, TokenKey};
 use async_trait::async_trait;
@@ -14,6 +14,7 @@ use tokio::sync::{Mutex as AsyncMutex, OwnedMutexGuard};
 pub struct MemoryTokenStore {
     rows: Mutex<HashMap<TokenKey, StoredToken>>,
     leases: Mutex<HashMap<TokenKey, Lease>>,
+    authorizations: Mutex<HashMap<String, (PendingAuthorizationRecord, bool)>>,
     locks: Mutex<HashMap<TokenKey, Arc<AsyncMutex<()>>>>,
 }
 
@@ -47,6 +48,36 @@ impl TokenStore for MemoryTokenStore {
         let mut keys: Vec<TokenKey> = self.rows().keys().cloned().collect();
         keys.sort();
         Ok(keys)
+    }
+
+    async fn put_authorization(
+        &self,
+        state_digest: &str,
+        record: &PendingAuthorizationRecord,
+    ) -> Result<()> {
+        let mut a = self
+            .authorizations
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        let cutoff = chrono::Utc::now() - chrono::Duration::hours(super::state_sql::KEEP_HOURS);
+        a.retain(|_, (r, _)| r.expires_at > cutoff);
+        a.insert(state_digest.to_string(), (record.clone(), false));
+        Ok(())
+    }
+
+    async fn take_authorization(&self, state_digest: &str) -> Result<TakenAuthorization> {
+        let mut a = self
+            .authorizations
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        Ok(match a.get_mut(state_digest) {
+            None => TakenAuthorization::Unknown,
+            Some((_, true)) => TakenAuthorization::Reused,
+            Some((r, used)) => {
+                *used = true;
+                TakenAuthorization::Fresh(r.clone())
+            }
+        })
     }
 
     async fn lock(&self, key: &TokenKey) -> Result<Box<dyn TokenLock + '_>> {

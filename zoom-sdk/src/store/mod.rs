@@ -68,6 +68,29 @@ pub trait TokenStore: Send + Sync + fmt::Debug {
         ))
     }
 
+    /// Keep an authorization request under the digest of its state until the callback.
+    async fn put_authorization(
+        &self,
+        state_digest: &str,
+        record: &PendingAuthorizationRecord,
+    ) -> Result<()> {
+        let _ = (state_digest, record);
+        Err(crate::Error::config(
+            STORE_ENV,
+            format!("{self:?} cannot keep authorization requests"),
+        ))
+    }
+
+    /// Take the authorization request with this state digest, atomically: of two callbacks
+    /// with the same state, one finds it and the other finds it reused.
+    async fn take_authorization(&self, state_digest: &str) -> Result<TakenAuthorization> {
+        let _ = state_digest;
+        Err(crate::Error::config(
+            STORE_ENV,
+            format!("{self:?} cannot keep authorization requests"),
+        ))
+    }
+
     /// Keys whose grant belongs to a Zoom user (for `app_deauthorized`). The default scans
     /// every key; database stores answer from an index.
     async fn find_by_zoom_user_id(&self, zoom_user_id: &str) -> Result<Vec<TokenKey>> {
@@ -80,6 +103,64 @@ pub trait TokenStore: Send + Sync + fmt::Debug {
             }
         }
         Ok(found)
+    }
+}
+
+/// An authorization request kept server-side between sending a user to Zoom and the callback
+/// (see [`crate::integration`]).
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct PendingAuthorizationRecord {
+    /// The application's user the request is for: the callback's user comes from here, never
+    /// from the callback's query.
+    pub user_id: String,
+    /// The PKCE verifier (sealed at rest like the tokens).
+    pub pkce_verifier: secrecy::SecretString,
+    /// When the request was made.
+    pub created_at: DateTime<Utc>,
+    /// When it stops being accepted.
+    pub expires_at: DateTime<Utc>,
+}
+
+impl PendingAuthorizationRecord {
+    /// A record for `user_id`.
+    pub fn new(
+        user_id: impl Into<String>,
+        pkce_verifier: secrecy::SecretString,
+        created_at: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            user_id: user_id.into(),
+            pkce_verifier,
+            created_at,
+            expires_at,
+        }
+    }
+}
+
+/// What taking a pending authorization found.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum TakenAuthorization {
+    /// The request, now marked used (a second take finds [`TakenAuthorization::Reused`]).
+    Fresh(PendingAuthorizationRecord),
+    /// Taken before.
+    Reused,
+    /// Never stored (or long gone).
+    Unknown,
+}
+
+/// The SQL both databases accept for pending authorizations.
+pub(crate) mod state_sql {
+    pub const PUT: &str = "INSERT INTO zoom_sdk_oauth_states (state_digest, user_id, verifier, encryption_key_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)";
+    pub const PRUNE: &str = "DELETE FROM zoom_sdk_oauth_states WHERE expires_at < $1";
+    pub const TAKE: &str = "UPDATE zoom_sdk_oauth_states SET used_at = $2 WHERE state_digest = $1 AND used_at IS NULL RETURNING user_id, verifier, encryption_key_id, created_at, expires_at";
+    pub const EXISTS: &str = "SELECT count(*) FROM zoom_sdk_oauth_states WHERE state_digest = $1";
+    /// Used and expired rows are kept this long, so a late replay reads as reused.
+    pub const KEEP_HOURS: i64 = 24;
+    pub fn context(digest: &str) -> String {
+        format!("zoom_sdk_oauth_states/{digest}/verifier")
     }
 }
 

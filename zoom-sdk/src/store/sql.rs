@@ -297,6 +297,78 @@ macro_rules! sql_token_store {
                 }
             }
 
+            async fn put_authorization(
+                &self,
+                state_digest: &str,
+                record: &$crate::store::PendingAuthorizationRecord,
+            ) -> Result<()> {
+                use $crate::store::state_sql;
+                let (kid, sealed) = self
+                    .encryption
+                    .seal(&record.pkce_verifier, &state_sql::context(state_digest))?;
+                let cutoff = chrono::Utc::now() - chrono::Duration::hours(state_sql::KEEP_HOURS);
+                sqlx::query(state_sql::PRUNE)
+                    .bind(cutoff)
+                    .execute(&self.pool)
+                    .await
+                    .map_err($crate::store::sql::db_err)?;
+                sqlx::query(state_sql::PUT)
+                    .bind(state_digest)
+                    .bind(&record.user_id)
+                    .bind(sealed)
+                    .bind(kid)
+                    .bind(record.created_at)
+                    .bind(record.expires_at)
+                    .execute(&self.pool)
+                    .await
+                    .map_err($crate::store::sql::db_err)?;
+                Ok(())
+            }
+
+            async fn take_authorization(
+                &self,
+                state_digest: &str,
+            ) -> Result<$crate::store::TakenAuthorization> {
+                use $crate::store::{state_sql, PendingAuthorizationRecord, TakenAuthorization};
+                type Row = (
+                    String,
+                    String,
+                    Option<String>,
+                    chrono::DateTime<chrono::Utc>,
+                    chrono::DateTime<chrono::Utc>,
+                );
+                let taken: Option<Row> = sqlx::query_as(state_sql::TAKE)
+                    .bind(state_digest)
+                    .bind(chrono::Utc::now())
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err($crate::store::sql::db_err)?;
+                match taken {
+                    Some((user_id, sealed, kid, created_at, expires_at)) => {
+                        let verifier = self.encryption.open(
+                            kid.as_deref(),
+                            &sealed,
+                            &state_sql::context(state_digest),
+                        )?;
+                        Ok(TakenAuthorization::Fresh(PendingAuthorizationRecord::new(
+                            user_id, verifier, created_at, expires_at,
+                        )))
+                    }
+                    None => {
+                        let (n,): (i64,) = sqlx::query_as(state_sql::EXISTS)
+                            .bind(state_digest)
+                            .fetch_one(&self.pool)
+                            .await
+                            .map_err($crate::store::sql::db_err)?;
+                        Ok(if n > 0 {
+                            TakenAuthorization::Reused
+                        } else {
+                            TakenAuthorization::Unknown
+                        })
+                    }
+                }
+            }
+
             async fn find_by_zoom_user_id(&self, zoom_user_id: &str) -> Result<Vec<TokenKey>> {
                 self.key_list(
                     $crate::store::sql::KEYS_BY_ZOOM_USER,
