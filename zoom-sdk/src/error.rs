@@ -133,6 +133,17 @@ pub enum Error {
         key: String,
         /// Why.
         reason: String,
+        /// Where to send the user to connect again, when the caller can make one (the skills
+        /// do, through the integration).
+        connect_url: Option<String>,
+    },
+    /// The application's user has never connected Zoom (or disconnected).
+    #[error("{user_id} has not connected Zoom")]
+    NotConnected {
+        /// The application's user.
+        user_id: String,
+        /// Where to send the user to connect, when the caller can make one.
+        connect_url: Option<String>,
     },
     /// Zoom refused the access token (HTTP 401) even after one refresh.
     #[error("authentication failed: {0}")]
@@ -218,6 +229,8 @@ pub enum ErrorKind {
     StateMismatch = 21,
     /// [`Error::ReauthorizationRequired`].
     ReauthorizationRequired = 22,
+    /// [`Error::NotConnected`].
+    NotConnected = 25,
     /// [`Error::Auth`].
     Auth = 23,
     /// [`Error::PermissionDenied`].
@@ -251,6 +264,7 @@ impl ErrorKind {
         Self::OAuth,
         Self::StateMismatch,
         Self::ReauthorizationRequired,
+        Self::NotConnected,
         Self::Auth,
         Self::PermissionDenied,
         Self::RateLimited,
@@ -282,6 +296,7 @@ impl ErrorKind {
             Self::OAuth => "oauth",
             Self::StateMismatch => "state_mismatch",
             Self::ReauthorizationRequired => "reauthorization_required",
+            Self::NotConnected => "not_connected",
             Self::Auth => "auth",
             Self::PermissionDenied => "permission_denied",
             Self::RateLimited => "rate_limited",
@@ -327,6 +342,7 @@ impl Error {
             Self::OAuth { .. } => ErrorKind::OAuth,
             Self::StateMismatch | Self::AuthorizationState { .. } => ErrorKind::StateMismatch,
             Self::ReauthorizationRequired { .. } => ErrorKind::ReauthorizationRequired,
+            Self::NotConnected { .. } => ErrorKind::NotConnected,
             Self::Auth(_) => ErrorKind::Auth,
             Self::PermissionDenied(_) => ErrorKind::PermissionDenied,
             Self::RateLimited { .. } => ErrorKind::RateLimited,
@@ -379,6 +395,7 @@ impl Error {
             Self::Auth(_)
                 | Self::OAuth { .. }
                 | Self::ReauthorizationRequired { .. }
+                | Self::NotConnected { .. }
                 | Self::StateMismatch
                 | Self::AuthorizationState { .. }
         )
@@ -443,6 +460,10 @@ impl Serialize for Error {
             Self::AuthorizationState { problem } => {
                 map.serialize_entry("state_problem", problem)?
             }
+            Self::ReauthorizationRequired { connect_url, .. }
+            | Self::NotConnected { connect_url, .. } => {
+                map.serialize_entry("connect_url", connect_url)?
+            }
             Self::Config { field, .. } | Self::InvalidInput { field, .. } => {
                 map.serialize_entry("field", field)?
             }
@@ -476,6 +497,7 @@ mod tests {
                 | ErrorKind::OAuth
                 | ErrorKind::StateMismatch
                 | ErrorKind::ReauthorizationRequired
+                | ErrorKind::NotConnected
                 | ErrorKind::Auth
                 | ErrorKind::PermissionDenied
                 | ErrorKind::RateLimited
@@ -489,7 +511,7 @@ mod tests {
                 | ErrorKind::Webhook => ErrorKind::ALL.contains(&k),
             }
         }
-        assert_eq!(ErrorKind::ALL.len(), 16);
+        assert_eq!(ErrorKind::ALL.len(), 17);
         for (i, k) in ErrorKind::ALL.iter().enumerate() {
             assert!(listed(*k));
             assert_eq!(ErrorKind::from_code(k.code()), Some(*k));

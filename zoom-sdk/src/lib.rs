@@ -44,6 +44,7 @@ pub mod oauth;
 pub mod readiness;
 pub mod service_registry;
 pub mod session;
+pub mod skills;
 pub mod store;
 pub mod token;
 pub mod token_manager;

@@ -353,6 +353,7 @@ impl Shared {
                 {
                     lock.release().await?;
                     return Err(Error::ReauthorizationRequired {
+                        connect_url: None,
                         key: key.to_string(),
                         reason: if current.is_some() {
                             "the stored grant has no refresh token".into()
@@ -414,6 +415,7 @@ impl Shared {
                 self.refused(key, current, base, &lease).await;
                 tracing::warn!(key = %key, "zoom.token: refresh token refused; re-authorization required");
                 Err(Error::ReauthorizationRequired {
+                    connect_url: None,
                     key: key.to_string(),
                     reason: format!(
                         "Zoom refused the refresh token (invalid_grant{})",
@@ -513,6 +515,7 @@ impl Shared {
                 Ok(credential_of(&t))
             }
             None => Err(Error::ReauthorizationRequired {
+                connect_url: None,
                 key: key.to_string(),
                 reason: "the user disconnected while the token was being refreshed".into(),
             }),
@@ -658,10 +661,12 @@ fn check_usable(key: &TokenKey, t: &StoredToken) -> Result<()> {
     match t.status {
         TokenStatus::Active => Ok(()),
         TokenStatus::ReauthorizationRequired => Err(Error::ReauthorizationRequired {
+            connect_url: None,
             key: key.to_string(),
             reason: "Zoom refused the stored refresh token earlier".into(),
         }),
         TokenStatus::Revoked => Err(Error::ReauthorizationRequired {
+            connect_url: None,
             key: key.to_string(),
             reason: "the user disconnected or deauthorized the app".into(),
         }),
