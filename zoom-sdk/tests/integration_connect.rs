@@ -168,3 +168,44 @@ async fn the_memory_store_keeps_requests_for_one_instance() {
     let store: Arc<dyn TokenStore> = Arc::new(zoom_sdk::MemoryTokenStore::new());
     contract(&emu, store.clone(), store).await;
 }
+
+#[tokio::test]
+async fn status_says_whether_a_user_is_connected_what_the_grant_allows_and_how_to_reconnect() {
+    let emu = emulator().await;
+    let store: Arc<dyn TokenStore> = Arc::new(zoom_sdk::MemoryTokenStore::new());
+    let zoom = Integration::new(client_on(&emu, store.clone()));
+    use zoom_sdk::integration::{Capability, ConnectionState};
+
+    let s = zoom.status("app-user-1").await.unwrap();
+    assert_eq!(s.state, ConnectionState::NotConnected);
+    assert!(s
+        .connect_url
+        .as_deref()
+        .unwrap()
+        .contains("/oauth/authorize"));
+    assert!(s.capabilities.is_empty() && s.token_expires_at.is_none());
+
+    let started = zoom.add("app-user-1").await.unwrap();
+    let (code, state) = approve(&started.url).await;
+    zoom.complete(&state, &code).await.unwrap();
+    let s = zoom.status("app-user-1").await.unwrap();
+    assert_eq!(s.state, ConnectionState::Connected);
+    assert!(s.connect_url.is_none());
+    assert_eq!(s.zoom_user_id.as_deref(), Some(emu.users()[0].id.as_str()));
+    assert!(s.capabilities.contains(&Capability::ReadMeetings));
+    assert!(s.capabilities.contains(&Capability::ReadRecordings));
+    assert!(s.token_expires_at.is_some_and(|t| t > chrono::Utc::now()));
+    let json = serde_json::to_value(&s).unwrap();
+    assert_eq!(json["state"], "connected");
+    assert!(!json.to_string().contains("access_token"));
+
+    // The user removes the app at Zoom: reconnect.
+    let event: zoom_sdk::webhooks::DeauthorizationEvent = serde_json::from_value(
+        serde_json::json!({"account_id": "a", "user_id": s.zoom_user_id.clone().unwrap()}),
+    )
+    .unwrap();
+    zoom.client().handle_deauthorization(&event).await.unwrap();
+    let s = zoom.status("app-user-1").await.unwrap();
+    assert_eq!(s.state, ConnectionState::ReauthorizationRequired);
+    assert!(s.connect_url.is_some() && s.scopes.is_empty());
+}

@@ -10,12 +10,14 @@
 //! query; an unknown, reused or expired state is refused with
 //! [`Error::AuthorizationState`].
 //!
-//! Still to come (issue 11): status, the incremental sync into a searchable index, search, and
-//! the skills facade.
+//! [`Integration::status`] says whether a user is connected, what their grant allows and when it
+//! expires. Still to come (issue 11): the incremental sync into a searchable index (and the last
+//! sync in the status), search, and index updates from webhooks.
 
 use crate::error::{Error, Result, StateProblem};
 use crate::oauth::PendingAuthorization;
 use crate::store::{PendingAuthorizationRecord, TakenAuthorization};
+use crate::token::{TokenKey, TokenStatus};
 use crate::ZoomClient;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -74,6 +76,97 @@ pub struct Connected {
     pub scopes: Vec<String>,
 }
 
+/// Whether a user can be served.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ConnectionState {
+    /// No grant is stored (never connected, or disconnected).
+    NotConnected,
+    /// A usable grant is stored.
+    Connected,
+    /// Zoom refused the grant, or the user deauthorized the app: connect again.
+    ReauthorizationRequired,
+}
+
+/// What a grant's scopes let the SDK do for the user.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Capability {
+    /// Read the user's profile.
+    ReadProfile,
+    /// List and read meetings.
+    ReadMeetings,
+    /// Create, change and delete meetings.
+    WriteMeetings,
+    /// List and read webinars.
+    ReadWebinars,
+    /// Create, change and delete webinars.
+    WriteWebinars,
+    /// List cloud recordings and download their files.
+    ReadRecordings,
+    /// Delete cloud recordings.
+    ManageRecordings,
+}
+
+impl Capability {
+    /// What a scope allows. Zoom's classic scopes (`meeting:read`) and granular ones
+    /// (`meeting:read:list_meetings`, `cloud_recording:read:list_user_recordings`) are read by
+    /// their resource and action; admin variants (`meeting:read:admin`) count too.
+    pub fn of_scope(scope: &str) -> Option<Self> {
+        let mut parts = scope.split(':');
+        let (resource, action) = (parts.next()?, parts.next()?);
+        Some(match (resource, action) {
+            ("user", "read") => Self::ReadProfile,
+            ("meeting", "read") => Self::ReadMeetings,
+            ("meeting", "write" | "update" | "delete") => Self::WriteMeetings,
+            ("webinar", "read") => Self::ReadWebinars,
+            ("webinar", "write" | "update" | "delete") => Self::WriteWebinars,
+            ("recording" | "cloud_recording", "read") => Self::ReadRecordings,
+            ("recording" | "cloud_recording", "write" | "update" | "delete") => {
+                Self::ManageRecordings
+            }
+            _ => return None,
+        })
+    }
+
+    /// The capabilities `scopes` allow, each once, in a stable order.
+    pub fn of_scopes<S: AsRef<str>>(scopes: &[S]) -> Vec<Self> {
+        let mut out: Vec<Self> = scopes
+            .iter()
+            .filter_map(|s| Self::of_scope(s.as_ref()))
+            .collect();
+        out.sort_by_key(|c| *c as u8);
+        out.dedup();
+        out
+    }
+}
+
+/// Where a user's connection stands (`GET /api/integrations/zoom/status`).
+#[derive(Clone, Debug, Serialize)]
+#[non_exhaustive]
+pub struct IntegrationStatus {
+    /// The application's user.
+    pub user_id: String,
+    /// Connected or not.
+    pub state: ConnectionState,
+    /// Where to send the user to (re)connect, when not connected.
+    pub connect_url: Option<String>,
+    /// The Zoom user behind the grant.
+    pub zoom_user_id: Option<String>,
+    /// Their email.
+    pub email: Option<String>,
+    /// The scopes Zoom granted.
+    pub scopes: Vec<String>,
+    /// What those scopes allow.
+    pub capabilities: Vec<Capability>,
+    /// When the current access token expires (it is refreshed on use).
+    pub token_expires_at: Option<DateTime<Utc>>,
+    /// When the grant was last written (connected or refreshed).
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
 fn digest(state: &str) -> String {
     hex::encode(Sha256::digest(state.as_bytes()))
 }
@@ -130,6 +223,38 @@ impl Integration {
         })
     }
 
+    /// Where `user_id`'s connection stands. Reads the store only; when the user must (re)connect,
+    /// a fresh connection is started and its URL returned.
+    pub async fn status(&self, user_id: &str) -> Result<IntegrationStatus> {
+        let stored = self.client.store().load(&TokenKey::user(user_id)).await?;
+        let state = match &stored {
+            None => ConnectionState::NotConnected,
+            Some(t) if t.status == TokenStatus::Active => ConnectionState::Connected,
+            Some(_) => ConnectionState::ReauthorizationRequired,
+        };
+        let connect_url = if state == ConnectionState::Connected {
+            None
+        } else {
+            Some(self.add(user_id).await?.url.to_string())
+        };
+        let usable = stored.filter(|_| state == ConnectionState::Connected);
+        let scopes = usable
+            .as_ref()
+            .map(|t| t.scopes.clone())
+            .unwrap_or_default();
+        Ok(IntegrationStatus {
+            user_id: user_id.to_string(),
+            state,
+            connect_url,
+            zoom_user_id: usable.as_ref().and_then(|t| t.zoom_user_id.clone()),
+            email: usable.as_ref().and_then(|t| t.email.clone()),
+            capabilities: Capability::of_scopes(&scopes),
+            scopes,
+            token_expires_at: usable.as_ref().map(|t| t.expires_at),
+            updated_at: usable.as_ref().map(|t| t.updated_at),
+        })
+    }
+
     /// Finish a connection from the callback's `state` and `code`: the stored request names
     /// the user; the code is exchanged with its PKCE verifier, the Zoom user looked up, and the
     /// grant stored. A state is good for one callback.
@@ -178,5 +303,34 @@ impl Integration {
             account_id: token.account_id,
             scopes: token.scopes,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classic_granular_and_admin_scopes_map_to_capabilities() {
+        let caps = Capability::of_scopes(&[
+            "meeting:read",
+            "meeting:write:meeting",
+            "cloud_recording:read:list_user_recordings",
+            "user:read:admin",
+            "webinar:read",
+            "marketplace:read",
+            "meeting:read:list_meetings",
+        ]);
+        assert_eq!(
+            caps,
+            vec![
+                Capability::ReadProfile,
+                Capability::ReadMeetings,
+                Capability::WriteMeetings,
+                Capability::ReadWebinars,
+                Capability::ReadRecordings,
+            ]
+        );
+        assert_eq!(Capability::of_scope("nonsense"), None);
     }
 }
