@@ -3,9 +3,10 @@
 # token store throughput (memory, SQLite, PostgreSQL).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bin="${CARGO_TARGET_DIR:-$PWD/target}/release"
 cargo build --release -q -p zoom-emulator -p zoom-examples --bin zoom-emulator --bin bench_api --bin bench_store --bin bench_refresh
-./target/release/bench_api
+"$bin"/bench_api
 echo
-./target/release/bench_store
+"$bin"/bench_store
 echo
-./target/release/bench_refresh
+"$bin"/bench_refresh

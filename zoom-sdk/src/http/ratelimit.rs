@@ -251,10 +251,14 @@ impl RateLimiter {
         if accounts.len() >= MAX_ACCOUNTS && !accounts.contains_key(account) {
             accounts.retain(|_, b| !b.iter().all(|b| b.idle(now)));
         }
-        let buckets = accounts
-            .entry(account.to_string())
-            .or_insert_with(|| self.fresh_buckets());
-        f(&mut buckets[category.index()], now)
+        if !accounts.contains_key(account) {
+            accounts.insert(account.to_string(), self.fresh_buckets());
+        }
+        match accounts.get_mut(account) {
+            Some(buckets) => f(&mut buckets[category.index()], now),
+            // Just inserted above, under the same lock.
+            None => f(&mut self.fresh_buckets()[category.index()], now),
+        }
     }
 
     /// Wait for room in `category` of `account` (any stable name of a Zoom account). Fails at
@@ -314,6 +318,9 @@ impl RateLimiter {
 
     /// Learn from an answer to a request of `account`.
     pub(crate) fn observe(&self, account: &str, category: RateCategory, s: &RateSignal) {
+        if !self.enabled {
+            return;
+        }
         self.with_bucket(account, category, |b, now| Self::learn(b, now, s));
     }
 

@@ -64,6 +64,8 @@ async fn main() -> Res<()> {
             "--recordings-per-user",
             "0",
             "--no-rate-limits",
+            // The request log buffers every exchange: it would measure the emulator, not the SDK.
+            "--no-request-log",
         ])
         .stdout(Stdio::piped())
         .spawn()
