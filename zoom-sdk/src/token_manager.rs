@@ -149,7 +149,7 @@ impl TokenManager {
     /// client does this itself on disconnect and `app_deauthorized`). A grant not yet
     /// persisted is kept: it is the only copy of a rotated refresh token.
     pub fn forget(&self, key: &TokenKey) {
-        lock_map(&self.inner.cache).remove(key);
+        self.inner.forget(key);
     }
 
     /// Drop everything held for `key`, a grant not yet persisted included (the user
@@ -249,6 +249,10 @@ impl TokenManager {
 }
 
 impl Shared {
+    fn forget(&self, key: &TokenKey) {
+        lock_map(&self.cache).remove(key);
+    }
+
     fn remember(&self, key: &TokenKey, t: &StoredToken) {
         if self.cache_ttl.is_zero() {
             return;
@@ -334,7 +338,7 @@ impl Shared {
             if let Some(t) = &current {
                 if let Err(e) = check_usable(key, t) {
                     lock.release().await?;
-                    self.cache.lock().map(|mut c| c.remove(key)).ok();
+                    self.forget(key);
                     return Err(e);
                 }
                 let replaced = rejected.is_none_or(|r| !same_secret(r, &t.access_token));
@@ -442,7 +446,7 @@ impl Shared {
         lease: &Lease,
     ) {
         lock_map(&self.pending).remove(key);
-        self.cache.lock().map(|mut c| c.remove(key)).ok();
+        self.forget(key);
         let mark = async {
             let mut lock = self.store.lock(key).await?;
             if let Some(mut row) = lock.load().await? {
@@ -507,7 +511,7 @@ impl Shared {
 
     fn superseded(&self, key: &TokenKey, now: Option<StoredToken>) -> Result<Credential> {
         tracing::warn!(key = %key, "zoom.token: the grant changed during the refresh; the newer state wins");
-        self.cache.lock().map(|mut c| c.remove(key)).ok();
+        self.forget(key);
         match now {
             Some(t) => {
                 check_usable(key, &t)?;
@@ -611,7 +615,7 @@ impl Shared {
                             tracing::warn!(key = %key, attempt, "zoom.token: the grant at risk is stored now");
                         }
                         Commit::Superseded(_) => {
-                            self.cache.lock().map(|mut c| c.remove(&key)).ok();
+                            self.forget(&key);
                             tracing::warn!(key = %key, "zoom.token: the grant at risk was superseded by a newer state of the store");
                         }
                     }

@@ -493,19 +493,23 @@ pub(crate) async fn meeting_update(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
+/// Zoom's boolean query parameters take `true` or `false`, nothing else.
+pub(crate) fn bool_flags(q: &Params, flags: &[&str]) -> Result<(), ZoomError> {
+    for flag in flags {
+        if q.get(*flag).is_some_and(|v| v != "true" && v != "false") {
+            return Err(ZoomError::validation(flag, "Invalid field."));
+        }
+    }
+    Ok(())
+}
+
 pub(crate) async fn meeting_delete(
     State(shared): State<Arc<Shared>>,
     Extension(caller): Extension<Caller>,
     Path(meeting): Path<String>,
     Query(q): Query<Params>,
 ) -> ApiResult {
-    for flag in ["schedule_for_reminder", "cancel_meeting_reminder"] {
-        if let Some(v) = q.get(flag) {
-            if v != "true" && v != "false" {
-                return Err(ZoomError::validation(flag, "Invalid field."));
-            }
-        }
-    }
+    bool_flags(&q, &["schedule_for_reminder", "cancel_meeting_reminder"])?;
     let mut st = shared.lock();
     let id = find_meeting(&st, &caller, &meeting)?;
     if let Some(rec) = st.meetings.remove(&id) {

@@ -2,7 +2,7 @@
 //! and status, past meetings (instances, participants), one webinar (get, update, delete), and
 //! deleting recordings. Same conventions as `api.rs`: Zoom's status codes and error bodies.
 
-use crate::api::{decode_meeting_id, find_meeting, json_body, ok, ApiResult, Params};
+use crate::api::{bool_flags, decode_meeting_id, find_meeting, json_body, ok, ApiResult, Params};
 use crate::records::merge;
 use crate::state::Caller;
 use crate::zoom_error::ZoomError;
@@ -217,14 +217,7 @@ pub(crate) async fn webinar_delete(
     Path(webinar): Path<String>,
     Query(q): Query<Params>,
 ) -> ApiResult {
-    if let Some(v) = q.get("cancel_webinar_reminder") {
-        if v != "true" && v != "false" {
-            return Err(ZoomError::validation(
-                "cancel_webinar_reminder",
-                "Invalid field.",
-            ));
-        }
-    }
+    bool_flags(&q, &["cancel_webinar_reminder"])?;
     let mut st = shared.lock();
     let (host, i) = find_webinar(&st, &caller, &webinar)?;
     if let Some(l) = st.webinars.get_mut(&host) {

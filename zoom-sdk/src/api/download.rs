@@ -134,14 +134,15 @@ impl RecordingsApi<'_> {
         let mut written = start;
         let mut total: Option<u64> = None;
         let (mut failures, mut resumptions, mut refreshed) = (0u32, 0u32, false);
-        let mut rejected: Option<SecretString> = None;
         loop {
             let mut req = http.get(target.clone());
+            // The OAuth token this attempt sends, to name it if Zoom rejects it.
+            let mut bearer: Option<SecretString> = None;
             match auth {
                 DownloadAuth::OAuth => {
                     let token = client.tokens().access_token(self.session.key()).await?;
                     req = req.bearer_auth(token.expose_secret());
-                    rejected = Some(token);
+                    bearer = Some(token);
                 }
                 DownloadAuth::DownloadToken(t) => {
                     req = req.query(&[("access_token", t.expose_secret())]);
@@ -178,9 +179,9 @@ impl RecordingsApi<'_> {
                                 format!("the server has fewer than the {written} bytes already downloaded"),
                             ));
                         }
-                        401 if matches!(auth, DownloadAuth::OAuth) && !refreshed => {
+                        401 if bearer.is_some() && !refreshed => {
                             refreshed = true;
-                            if let Some(t) = &rejected {
+                            if let Some(t) = &bearer {
                                 client
                                     .tokens()
                                     .refresh_rejected(self.session.key(), t)

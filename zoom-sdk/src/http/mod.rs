@@ -185,18 +185,24 @@ impl WithoutUrl for reqwest::Error {
     }
 }
 
-/// Build the one pooled HTTP client the SDK uses for OAuth and the API.
-pub(crate) fn build_client(config: &ZoomConfig) -> Result<reqwest::Client> {
+/// What every HTTP client of the SDK shares: rustls, the connect timeout, the SDK's resolver
+/// (typed DNS failures) and the user agent.
+fn client_builder(config: &ZoomConfig) -> reqwest::ClientBuilder {
     reqwest::Client::builder()
         .use_rustls_tls()
-        .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(config.connect_timeout())
-        .timeout(config.request_timeout())
-        .pool_idle_timeout(Duration::from_secs(60))
-        .pool_max_idle_per_host(64)
         .tcp_nodelay(true)
         .dns_resolver(Arc::new(transport::SdkResolver))
         .user_agent(config.user_agent())
+}
+
+/// Build the one pooled HTTP client the SDK uses for OAuth and the API.
+pub(crate) fn build_client(config: &ZoomConfig) -> Result<reqwest::Client> {
+    client_builder(config)
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(config.request_timeout())
+        .pool_idle_timeout(Duration::from_secs(60))
+        .pool_max_idle_per_host(64)
         .build()
         .map_err(|e| Error::config("http", format!("cannot build the HTTP client: {e}")))
 }
@@ -259,13 +265,8 @@ impl HttpCore {
         // Downloads follow Zoom's redirect to its storage (reqwest drops the Authorization
         // header on a redirect to another host) and have no overall timeout: a recording of
         // gigabytes takes as long as it takes; a stalled read is timed out chunk by chunk.
-        let download = reqwest::Client::builder()
-            .use_rustls_tls()
+        let download = client_builder(&config)
             .redirect(reqwest::redirect::Policy::limited(5))
-            .connect_timeout(config.connect_timeout())
-            .tcp_nodelay(true)
-            .dns_resolver(Arc::new(transport::SdkResolver))
-            .user_agent(config.user_agent())
             .build()
             .unwrap_or_else(|_| client.clone());
         Self {
@@ -360,13 +361,16 @@ impl HttpCore {
                 let http_status = result.as_ref().ok().map(|a| a.status);
                 let (outcome, value): (Outcome, Result<T>) = match result {
                     Err(e) => {
-                        let outcome = if TransportFailure::of(&e).maybe_sent {
+                        let failure = TransportFailure::of(&e);
+                        let outcome = if failure.maybe_sent {
                             Outcome::Interrupted
                         } else {
                             Outcome::ConnectFailed
                         };
-                        let err = transport::to_error(&e, self.config.request_timeout());
-                        (outcome, Err(err))
+                        (
+                            outcome,
+                            Err(failure.into_error(&e, self.config.request_timeout())),
+                        )
                     }
                     Ok(answer) => {
                         self.limiter

@@ -248,10 +248,10 @@ impl RateLimiter {
     ) -> T {
         let mut accounts = self.accounts.lock().unwrap_or_else(|p| p.into_inner());
         let now = Instant::now();
-        if accounts.len() >= MAX_ACCOUNTS && !accounts.contains_key(account) {
-            accounts.retain(|_, b| !b.iter().all(|b| b.idle(now)));
-        }
         if !accounts.contains_key(account) {
+            if accounts.len() >= MAX_ACCOUNTS {
+                accounts.retain(|_, b| !b.iter().all(|b| b.idle(now)));
+            }
             accounts.insert(account.to_string(), self.fresh_buckets());
         }
         match accounts.get_mut(account) {

@@ -47,21 +47,14 @@ impl TransportFailure {
     /// Classify a reqwest error.
     pub fn of(e: &reqwest::Error) -> Self {
         let connecting = e.is_connect();
-        let kind = if let Some(kind) = chain_kind(e) {
-            kind
-        } else if e.is_timeout() {
-            TransportKind::Timeout
-        } else if connecting {
-            TransportKind::Connect
-        } else if e.is_body() || e.is_decode() {
-            TransportKind::Body
-        } else {
-            TransportKind::Other
-        };
-        let kind = if e.is_timeout() && kind != TransportKind::Dns {
-            TransportKind::Timeout
-        } else {
-            kind
+        let kind = match chain_kind(e) {
+            // A name that did not resolve in time is still a DNS failure.
+            Some(TransportKind::Dns) => TransportKind::Dns,
+            _ if e.is_timeout() => TransportKind::Timeout,
+            Some(kind) => kind,
+            None if connecting => TransportKind::Connect,
+            None if e.is_body() || e.is_decode() => TransportKind::Body,
+            None => TransportKind::Other,
         };
         let before_sending = connecting
             || matches!(
@@ -73,23 +66,31 @@ impl TransportFailure {
             maybe_sent: !before_sending,
         }
     }
+
+    /// The SDK error for this failure of `e`: [`crate::Error::Timeout`] or
+    /// [`crate::Error::Transport`].
+    pub(crate) fn into_error(
+        self,
+        e: &reqwest::Error,
+        timeout: std::time::Duration,
+    ) -> crate::Error {
+        match self.kind {
+            TransportKind::Timeout => crate::Error::Timeout {
+                after: timeout,
+                maybe_sent: self.maybe_sent,
+            },
+            kind => crate::Error::Transport {
+                kind,
+                message: super::describe(e),
+                maybe_sent: self.maybe_sent,
+            },
+        }
+    }
 }
 
-/// The SDK error for a failed exchange: [`crate::Error::Timeout`] or
-/// [`crate::Error::Transport`], with the classified failure.
+/// The SDK error for a failed exchange, classified once.
 pub(crate) fn to_error(e: &reqwest::Error, timeout: std::time::Duration) -> crate::Error {
-    let failure = TransportFailure::of(e);
-    match failure.kind {
-        TransportKind::Timeout => crate::Error::Timeout {
-            after: timeout,
-            maybe_sent: failure.maybe_sent,
-        },
-        kind => crate::Error::Transport {
-            kind,
-            message: super::describe(e),
-            maybe_sent: failure.maybe_sent,
-        },
-    }
+    TransportFailure::of(e).into_error(e, timeout)
 }
 
 /// The first typed cause found along the error's chain (looking inside `io::Error`s too, whose

@@ -181,14 +181,13 @@ fn fingerprint(access: &SecretString) -> String {
     hex::encode(&Sha256::digest(access.expose_secret().as_bytes())[..8])
 }
 
-/// The SDK's leases, beside the backend's table (the same DDL as the PostgreSQL store's
-/// migration, so either may create it first).
-const STATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS zoom_sdk_oauth_states (state_digest TEXT PRIMARY KEY, user_id TEXT NOT NULL, verifier TEXT NOT NULL, encryption_key_id TEXT, created_at TIMESTAMPTZ NOT NULL, expires_at TIMESTAMPTZ NOT NULL, used_at TIMESTAMPTZ)";
+/// The SDK's own tables beside the backend's: the DDL of the PostgreSQL store's migrations (one
+/// `CREATE TABLE IF NOT EXISTS` each), so either store may create them first.
+const LEASE_TABLE: &str = include_str!("../../migrations/postgres/20261126000001_leases.sql");
+const STATE_TABLE: &str = include_str!("../../migrations/postgres/20261126000002_oauth_states.sql");
 
 /// The key id recorded for a verifier sealed with the backend's Fernet key.
 const FERNET_KID: &str = "fernet";
-
-const LEASE_TABLE: &str = "CREATE TABLE IF NOT EXISTS zoom_sdk_leases (owner_kind TEXT NOT NULL, owner_id TEXT NOT NULL, holder TEXT NOT NULL, expires_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (owner_kind, owner_id))";
 
 /// Rows whose tokens are still plaintext.
 const PLAIN: &str =
