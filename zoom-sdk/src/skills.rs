@@ -15,7 +15,6 @@ use crate::integration::Integration;
 use crate::models::{
     CreateMeeting, ListMeetingsType, Meeting, MeetingRecording, MeetingSummary, Recurrence, User,
 };
-use crate::token::{TokenKey, TokenStatus};
 use crate::ZoomSession;
 use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use futures_util::{StreamExt, TryStreamExt};
@@ -211,46 +210,12 @@ impl Skills {
         Self { integration }
     }
 
-    /// The user's session, or a typed error with the URL to connect.
     async fn session(&self, user_id: &str) -> Result<ZoomSession> {
-        let client = self.integration.client();
-        let key = TokenKey::user(user_id);
-        match client.store().load(&key).await? {
-            None => Err(Error::NotConnected {
-                user_id: user_id.to_string(),
-                connect_url: self.connect_url(user_id).await,
-            }),
-            Some(t) if t.status != TokenStatus::Active => Err(Error::ReauthorizationRequired {
-                key: key.to_string(),
-                reason: "the user's Zoom connection is no longer valid".into(),
-                connect_url: self.connect_url(user_id).await,
-            }),
-            Some(_) => Ok(client.user(user_id)),
-        }
+        Ok(self.integration.session_of(user_id).await?.0)
     }
 
-    async fn connect_url(&self, user_id: &str) -> Option<String> {
-        self.integration
-            .add(user_id)
-            .await
-            .ok()
-            .map(|s| s.url.to_string())
-    }
-
-    /// A refusal found during the call (a refresh token Zoom refused) gets the URL too.
     async fn with_url<T>(&self, user_id: &str, r: Result<T>) -> Result<T> {
-        match r {
-            Err(Error::ReauthorizationRequired {
-                key,
-                reason,
-                connect_url: None,
-            }) => Err(Error::ReauthorizationRequired {
-                key,
-                reason,
-                connect_url: self.connect_url(user_id).await,
-            }),
-            other => other,
-        }
+        self.integration.with_connect_url(user_id, r).await
     }
 
     /// The user's meetings (upcoming unless said otherwise), at most `limit`.

@@ -1,27 +1,49 @@
 //! The integration the backend's `/api/integrations/zoom/*` endpoints and the desktop skills
-//! call. This module holds its first part: connecting a user with the authorization request
-//! kept server-side, so that any instance of a backend can serve the callback.
+//! call: connect a user, report their connection, sync their meetings, webinars and recordings
+//! into a local index, keep it fresh from webhooks, and search it.
 //!
-//! [`Integration::add`] starts user OAuth for an application user: it returns Zoom's
-//! authorization URL and keeps the `state`, the PKCE verifier and the user id in the token
-//! store's own database (`zoom_sdk_oauth_states`, keyed by a SHA-256 digest of the state, the
-//! verifier sealed like the tokens). [`Integration::complete`] finishes it from the callback's
-//! `state` and `code` alone: the user comes from the stored request, never from the callback's
-//! query; an unknown, reused or expired state is refused with
-//! [`Error::AuthorizationState`].
+//! - [`Integration::add`] starts user OAuth for an application user: it returns Zoom's
+//!   authorization URL and keeps the `state`, the PKCE verifier and the user id in the token
+//!   store's own database (`zoom_sdk_oauth_states`, keyed by a SHA-256 digest of the state, the
+//!   verifier sealed like the tokens). [`Integration::complete`] finishes it from the callback's
+//!   `state` and `code` alone: the user comes from the stored request, never from the
+//!   callback's query; an unknown, reused or expired state is refused with
+//!   [`Error::AuthorizationState`].
+//! - [`Integration::status`] says whether a user is connected, what their grant allows, when it
+//!   expires, and how their last sync went.
+//! - [`Integration::sync`] fills the [`LocalIndex`] (see [`sync`] for how it stays incremental,
+//!   resumable, polite and one-at-a-time across processes); [`Integration::search`] ranks it
+//!   ([`search`]); [`Integration::apply_event`] keeps it fresh from webhooks (wired in by
+//!   [`crate::webhooks::WebhookReceiver::with_integration`]).
 //!
-//! [`Integration::status`] says whether a user is connected, what their grant allows and when it
-//! expires. Still to come (issue 11): the incremental sync into a searchable index (and the last
-//! sync in the status), search, and index updates from webhooks.
+//! The index lives beside the token store by default (the same SQLite file, the same
+//! PostgreSQL database, or memory for a memory store), or where `ZOOM_INDEX` says.
+
+mod events;
+pub mod index;
+pub mod item;
+mod query;
+pub mod search;
+pub mod sync;
+mod sync_state;
+
+pub use events::IndexUpdate;
+pub use index::{LocalIndex, INDEX_ENV};
+pub use item::{IndexedFile, IndexedItem, ItemDetails, ItemKind};
+pub use search::{RecordingLink, SearchFilters, SearchHit, SearchPage, SnippetPart};
+pub use sync::{OnBusy, SyncOptions, SyncOutcome, SyncProgress, SyncReport};
+pub use sync_state::{KindCounts, LastSync, SkippedKind, SyncFailure, SyncStep};
 
 use crate::error::{Error, Result, StateProblem};
 use crate::oauth::PendingAuthorization;
 use crate::store::{PendingAuthorizationRecord, TakenAuthorization};
-use crate::token::{TokenKey, TokenStatus};
-use crate::ZoomClient;
+use crate::token::{StoredToken, TokenKey, TokenStatus};
+use crate::{ZoomClient, ZoomSession};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
 
@@ -46,6 +68,7 @@ pub const DEFAULT_STATE_LIFETIME: Duration = Duration::from_secs(10 * 60);
 pub struct Integration {
     client: ZoomClient,
     state_lifetime: Duration,
+    index: Arc<tokio::sync::OnceCell<LocalIndex>>,
 }
 
 /// A connection started by [`Integration::add`].
@@ -165,6 +188,14 @@ pub struct IntegrationStatus {
     pub token_expires_at: Option<DateTime<Utc>>,
     /// When the grant was last written (connected or refreshed).
     pub updated_at: Option<DateTime<Utc>>,
+    /// The last sync (completed or not).
+    pub last_sync: Option<LastSync>,
+    /// Whether an interrupted sync waits to be resumed by the next one.
+    pub sync_pending: bool,
+    /// The last sync error, unless a sync completed since.
+    pub last_error: Option<SyncFailure>,
+    /// Items in the index, per kind.
+    pub indexed: BTreeMap<ItemKind, u64>,
 }
 
 fn digest(state: &str) -> String {
@@ -177,7 +208,23 @@ impl Integration {
         Self {
             client,
             state_lifetime: DEFAULT_STATE_LIFETIME,
+            index: Arc::new(tokio::sync::OnceCell::new()),
         }
+    }
+
+    /// Keep the index in `index` rather than where `ZOOM_INDEX` or the token store say.
+    pub fn with_index(mut self, index: LocalIndex) -> Self {
+        self.index = Arc::new(tokio::sync::OnceCell::new_with(Some(index)));
+        self
+    }
+
+    /// The local index, opened (and migrated) on first use: where `ZOOM_INDEX` says, or
+    /// beside the token store.
+    pub async fn index(&self) -> Result<LocalIndex> {
+        self.index
+            .get_or_try_init(|| LocalIndex::from_env(self.client.store().as_ref()))
+            .await
+            .cloned()
     }
 
     /// Accept callbacks for `lifetime` after [`Integration::add`] (at most 15 minutes, as
@@ -242,7 +289,14 @@ impl Integration {
             .as_ref()
             .map(|t| t.scopes.clone())
             .unwrap_or_default();
+        let index = self.index().await?;
+        let sync = index.state(user_id).await?;
+        let indexed = index.counts(user_id).await?.into_iter().collect();
         Ok(IntegrationStatus {
+            last_sync: sync.last,
+            sync_pending: sync.current.is_some(),
+            last_error: sync.last_error,
+            indexed,
             user_id: user_id.to_string(),
             state,
             connect_url,
@@ -253,6 +307,118 @@ impl Integration {
             token_expires_at: usable.as_ref().map(|t| t.expires_at),
             updated_at: usable.as_ref().map(|t| t.updated_at),
         })
+    }
+
+    /// Sync the user's meetings, webinars and cloud recordings into the index (see [`sync`]).
+    ///
+    /// ```no_run
+    /// # async fn demo(zoom: zoom_sdk::integration::Integration) -> zoom_sdk::Result<()> {
+    /// use zoom_sdk::integration::SyncOptions;
+    /// let report = zoom
+    ///     .sync("42", SyncOptions::new().on_progress(|p| {
+    ///         println!("{} {}/{:?} (step {} of {})", p.kind, p.done, p.total, p.step, p.steps)
+    ///     }))
+    ///     .await?;
+    /// println!("{} rows written, {} calls", report.written(), report.api_calls);
+    /// # Ok(()) }
+    /// ```
+    pub async fn sync(&self, user_id: &str, options: SyncOptions) -> Result<SyncReport> {
+        let (session, token) = self.session_of(user_id).await?;
+        let index = self.index().await?;
+        let email = token.email.unwrap_or_default();
+        let run = sync::Run {
+            index: &index,
+            session: &session,
+            user_id,
+            host_email: &email,
+            options: &options,
+        };
+        let r = sync::sync(run).await;
+        self.with_connect_url(user_id, r).await
+    }
+
+    /// Ranked full-text search over the user's indexed items: words in the topic, agenda,
+    /// host email or recording file types (`"quoted phrases"` and `OR` work; any text is a
+    /// valid query, and one with no words finds nothing).
+    ///
+    /// ```no_run
+    /// # async fn demo(zoom: zoom_sdk::integration::Integration) -> zoom_sdk::Result<()> {
+    /// use zoom_sdk::integration::{ItemKind, SearchFilters};
+    /// let page = zoom
+    ///     .search("42", "budget review", &SearchFilters::new().kind(ItemKind::Meeting))
+    ///     .await?;
+    /// for hit in &page.hits {
+    ///     println!("{} {} {}", hit.topic, hit.snippet_marked("[", "]"), hit.score);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn search(
+        &self,
+        user_id: &str,
+        query: &str,
+        filters: &SearchFilters,
+    ) -> Result<SearchPage> {
+        filters.check()?;
+        let offset = filters.offset()?;
+        let index = self.index().await?;
+        index
+            .search(user_id, &query::Query::parse(query), filters, offset)
+            .await
+    }
+
+    /// A webhook receiver for the client's secret token that keeps the index fresh and honours
+    /// `app_deauthorized` (tokens wiped, index rows removed), then runs `dispatcher`'s handlers.
+    pub fn webhook_receiver(
+        &self,
+        dispatcher: crate::webhooks::WebhookDispatcher,
+    ) -> Result<crate::webhooks::WebhookReceiver> {
+        Ok(self
+            .client
+            .webhook_receiver(dispatcher)?
+            .with_integration(self.clone()))
+    }
+
+    /// Remove the user's index rows and sync state (their tokens are the store's business).
+    pub async fn forget(&self, user_id: &str) -> Result<u64> {
+        self.index().await?.forget(user_id).await
+    }
+
+    /// The user's session and grant, or a typed error with the URL to connect.
+    pub(crate) async fn session_of(&self, user_id: &str) -> Result<(ZoomSession, StoredToken)> {
+        let key = TokenKey::user(user_id);
+        match self.client.store().load(&key).await? {
+            None => Err(Error::NotConnected {
+                user_id: user_id.to_string(),
+                connect_url: self.connect_url(user_id).await,
+            }),
+            Some(t) if t.status != TokenStatus::Active => Err(Error::ReauthorizationRequired {
+                key: key.to_string(),
+                reason: "the user's Zoom connection is no longer valid".into(),
+                connect_url: self.connect_url(user_id).await,
+            }),
+            Some(t) => Ok((self.client.user(user_id), t)),
+        }
+    }
+
+    /// A fresh URL for the user to connect with (none if it cannot be made).
+    pub(crate) async fn connect_url(&self, user_id: &str) -> Option<String> {
+        self.add(user_id).await.ok().map(|s| s.url.to_string())
+    }
+
+    /// A refusal found during a call (a refresh token Zoom refused) gets the URL too.
+    pub(crate) async fn with_connect_url<T>(&self, user_id: &str, r: Result<T>) -> Result<T> {
+        match r {
+            Err(Error::ReauthorizationRequired {
+                key,
+                reason,
+                connect_url: None,
+            }) => Err(Error::ReauthorizationRequired {
+                key,
+                reason,
+                connect_url: self.connect_url(user_id).await,
+            }),
+            other => other,
+        }
     }
 
     /// Finish a connection from the callback's `state` and `code`: the stored request names

@@ -646,6 +646,13 @@ impl TokenStore for LegacyPostgresTokenStore {
         }
     }
 
+    fn database(&self) -> Option<super::StoreDatabase> {
+        Some(super::StoreDatabase::Postgres {
+            pool: self.pool.clone(),
+            foreign: true,
+        })
+    }
+
     async fn find_by_zoom_user_id(&self, zoom_user_id: &str) -> Result<Vec<TokenKey>> {
         let rows: Vec<(String,)> = sqlx::query_as(
             "SELECT user_id FROM zoom_oauth_tokens WHERE zoom_user_id = $1 ORDER BY user_id",

@@ -26,6 +26,8 @@ pub use postgres::{advisory_lock_name, PostgresTokenStore};
 pub use spec::{StoreSpec, DEFAULT_SQLITE_PATH, STORE_ENV};
 pub use sql::ResealReport;
 pub use sqlite::SqliteTokenStore;
+pub(crate) use postgres::{connect_pool as connect_postgres_pool, migrate as migrate_postgres};
+pub(crate) use sqlite::{migrate as migrate_sqlite, BUSY_TIMEOUT as SQLITE_BUSY_TIMEOUT};
 
 use crate::error::Result;
 use crate::token::{StoredToken, TokenKey};
@@ -91,6 +93,12 @@ pub trait TokenStore: Send + Sync + fmt::Debug {
         ))
     }
 
+    /// Where the store's database is, so that the integration's index can live beside the
+    /// tokens (`None`: not in a database, as the memory store).
+    fn database(&self) -> Option<StoreDatabase> {
+        None
+    }
+
     /// Keys whose grant belongs to a Zoom user (for `app_deauthorized`). The default scans
     /// every key; database stores answer from an index.
     async fn find_by_zoom_user_id(&self, zoom_user_id: &str) -> Result<Vec<TokenKey>> {
@@ -104,6 +112,22 @@ pub trait TokenStore: Send + Sync + fmt::Debug {
         }
         Ok(found)
     }
+}
+
+/// A token store's database.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum StoreDatabase {
+    /// A SQLite file.
+    Sqlite(std::path::PathBuf),
+    /// A PostgreSQL database, through the store's pool.
+    Postgres {
+        /// The store's pool.
+        pool: sqlx::PgPool,
+        /// Whether the schema is the backend's (the legacy table), where the SDK creates only
+        /// its own tables and runs no migrator.
+        foreign: bool,
+    },
 }
 
 /// An authorization request kept server-side between sending a user to Zoom and the callback

@@ -53,6 +53,14 @@ fn redact_url(url: &str, message: &str) -> String {
     }
 }
 
+/// Create or migrate the SDK's tables in a PostgreSQL database.
+pub(crate) async fn migrate(pool: &PgPool) -> Result<()> {
+    MIGRATOR
+        .run(pool)
+        .await
+        .map_err(|e| Error::storage(format!("migrating the zoom_sdk tables: {e}")))
+}
+
 /// Tokens in PostgreSQL table `zoom_sdk_tokens` (created and migrated on connect).
 pub struct PostgresTokenStore {
     pool: PgPool,
@@ -71,16 +79,20 @@ impl PostgresTokenStore {
     /// Connect (pooled) and migrate.
     pub async fn connect(url: &str, encryption: TokenEncryption) -> Result<Self> {
         let pool = connect_pool(url).await?;
-        MIGRATOR
-            .run(&pool)
-            .await
-            .map_err(|e| Error::storage(format!("migrating zoom_sdk_tokens: {e}")))?;
+        migrate(&pool).await?;
         Ok(Self { pool, encryption })
     }
 
     /// The pool.
     pub fn pool(&self) -> &PgPool {
         &self.pool
+    }
+
+    fn database_of(&self) -> Option<super::StoreDatabase> {
+        Some(super::StoreDatabase::Postgres {
+            pool: self.pool.clone(),
+            foreign: false,
+        })
     }
 
     async fn begin_lock(

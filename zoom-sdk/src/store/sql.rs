@@ -369,6 +369,10 @@ macro_rules! sql_token_store {
                 }
             }
 
+            fn database(&self) -> Option<$crate::store::StoreDatabase> {
+                self.database_of()
+            }
+
             async fn find_by_zoom_user_id(&self, zoom_user_id: &str) -> Result<Vec<TokenKey>> {
                 self.key_list(
                     $crate::store::sql::KEYS_BY_ZOOM_USER,

@@ -17,6 +17,20 @@ use std::time::Duration;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
+/// Create or migrate the SDK's tables (tokens, leases, authorization requests, the
+/// integration's index) in a SQLite database.
+pub(crate) async fn migrate(pool: &SqlitePool, path: &Path) -> Result<()> {
+    // Several processes may open a new file at once; the loser of the race retries once.
+    if MIGRATOR.run(pool).await.is_err() {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        MIGRATOR
+            .run(pool)
+            .await
+            .map_err(|e| Error::storage(format!("migrating {}: {e}", path.display())))?;
+    }
+    Ok(())
+}
+
 /// How long a statement waits for another connection's write lock before failing.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -52,14 +66,7 @@ impl SqliteTokenStore {
             .connect_with(options)
             .await
             .map_err(|e| Error::storage(format!("cannot open {}: {e}", path.display())))?;
-        // Several processes may open a new file at once; the loser of the race retries once.
-        if MIGRATOR.run(&pool).await.is_err() {
-            tokio::time::sleep(Duration::from_millis(50)).await;
-            MIGRATOR
-                .run(&pool)
-                .await
-                .map_err(|e| Error::storage(format!("migrating {}: {e}", path.display())))?;
-        }
+        migrate(&pool, &path).await?;
         Ok(Self {
             pool,
             path,
@@ -75,6 +82,11 @@ impl SqliteTokenStore {
     /// How tokens are kept.
     pub fn encryption(&self) -> &TokenEncryption {
         &self.encryption
+    }
+
+    /// Where its database is (for the integration's index).
+    fn database_of(&self) -> Option<super::StoreDatabase> {
+        Some(super::StoreDatabase::Sqlite(self.path.clone()))
     }
 
     async fn begin_lock(

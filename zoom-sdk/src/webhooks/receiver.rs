@@ -25,6 +25,7 @@ pub struct WebhookReceiver {
     verifier: WebhookVerifier,
     dispatcher: WebhookDispatcher,
     client: Option<ZoomClient>,
+    integration: Option<crate::integration::Integration>,
 }
 
 /// The longest `plainToken` answered.
@@ -37,7 +38,18 @@ impl WebhookReceiver {
             verifier,
             dispatcher,
             client: None,
+            integration: None,
         }
+    }
+
+    /// With an integration (and its client): besides honouring `app_deauthorized`, events
+    /// update the local index before handlers run (meetings, webinars and recordings created,
+    /// updated or deleted; the deauthorized user's rows removed). An index that cannot be
+    /// updated makes the answer 503, so that Zoom sends the event again.
+    pub fn with_integration(mut self, integration: crate::integration::Integration) -> Self {
+        self.client = Some(integration.client().clone());
+        self.integration = Some(integration);
+        self
     }
 
     /// With a client, `app_deauthorized` wipes the user's stored tokens and marks them
@@ -99,6 +111,22 @@ impl WebhookReceiver {
                     tracing::error!(error = %e, "zoom.webhook: app_deauthorized could not wipe tokens; answering 503 so Zoom sends it again");
                     return Err(WebhookError::HandlerFailed(format!(
                         "app_deauthorized could not be honoured: {e}"
+                    )));
+                }
+            }
+        }
+        if let Some(integration) = &self.integration {
+            match integration.apply_event(&event).await {
+                Ok(u) if u.written + u.removed > 0 => tracing::debug!(
+                    written = u.written,
+                    removed = u.removed,
+                    "zoom.webhook: index updated"
+                ),
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::error!(error = %e, "zoom.webhook: the index could not be updated; answering 503 so Zoom sends the event again");
+                    return Err(WebhookError::HandlerFailed(format!(
+                        "the index could not be updated: {e}"
                     )));
                 }
             }
