@@ -199,7 +199,10 @@ impl Integration {
                                 update.written += 1;
                             }
                         }
-                    } else if deleted && !occurrence && index.remove(user, kind, &id.to_string()).await? {
+                    } else if deleted
+                        && !occurrence
+                        && index.remove(user, kind, &id.to_string()).await?
+                    {
                         update.removed += 1;
                     }
                 }
@@ -226,9 +229,8 @@ impl Integration {
                             }
                         }
                         EventName::RecordingDeleted | EventName::RecordingTrashed => {
-                            if index.remove(user, ItemKind::Recording, &uuid).await? {
-                                update.removed += 1;
-                            }
+                            update.removed +=
+                                u64::from(index.remove(user, ItemKind::Recording, &uuid).await?);
                         }
                         _ => {}
                     }

@@ -123,7 +123,8 @@ const LEASE_RELEASE: &str =
     "DELETE FROM zoom_sdk_leases WHERE owner_kind = 'sync' AND owner_id = $1 AND holder = $2";
 const LEASE_GET: &str =
     "SELECT holder, expires_at FROM zoom_sdk_leases WHERE owner_kind = 'sync' AND owner_id = $1";
-const LEASE_FORGET: &str = "DELETE FROM zoom_sdk_leases WHERE owner_kind = 'sync' AND owner_id = $1";
+const LEASE_FORGET: &str =
+    "DELETE FROM zoom_sdk_leases WHERE owner_kind = 'sync' AND owner_id = $1";
 
 #[derive(sqlx::FromRow)]
 struct ItemRow {
@@ -397,7 +398,12 @@ impl LocalIndex {
     }
 
     /// Delete one item; `true` if it was there.
-    pub(crate) async fn remove(&self, user_id: &str, kind: ItemKind, item_id: &str) -> Result<bool> {
+    pub(crate) async fn remove(
+        &self,
+        user_id: &str,
+        kind: ItemKind,
+        item_id: &str,
+    ) -> Result<bool> {
         let done = on_db!(&self.db, pool => sqlx::query(DELETE_ONE)
             .bind(user_id)
             .bind(kind.as_str())
@@ -527,17 +533,23 @@ impl LocalIndex {
         if taken > 0 {
             return Ok(None);
         }
-        let row: Option<(String, DateTime<Utc>)> = on_db!(&self.db, pool => sqlx::query_as(LEASE_GET)
+        let row: Option<(String, DateTime<Utc>)> =
+            on_db!(&self.db, pool => sqlx::query_as(LEASE_GET)
             .bind(user_id)
             .fetch_optional(pool)
             .await)
-        .map_err(db_err)?;
+            .map_err(db_err)?;
         // Released between the two statements: report it as lapsing now, so the caller retries.
         Ok(Some(row.unwrap_or_else(|| (String::new(), now))))
     }
 
     /// Extend `holder`'s lease; `false` if it is no longer theirs.
-    pub(crate) async fn renew_lease(&self, user_id: &str, holder: &str, ttl: Duration) -> Result<bool> {
+    pub(crate) async fn renew_lease(
+        &self,
+        user_id: &str,
+        holder: &str,
+        ttl: Duration,
+    ) -> Result<bool> {
         let until =
             Utc::now() + chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::seconds(60));
         let n = on_db!(&self.db, pool => sqlx::query(LEASE_RENEW)
@@ -612,10 +624,11 @@ impl LocalIndex {
                  ORDER BY score DESC, i.start_time DESC NULLS LAST, i.id LIMIT {limit} OFFSET {off}"
             ),
         };
-        let mut ranked: Vec<(i64, f64)> = on_db!(&self.db, pool => bind_all!(sqlx::query_as(&sql.text), &sql.args)
+        let mut ranked: Vec<(i64, f64)> =
+            on_db!(&self.db, pool => bind_all!(sqlx::query_as(&sql.text), &sql.args)
             .fetch_all(pool)
             .await)
-        .map_err(db_err)?;
+            .map_err(db_err)?;
         let more = ranked.len() > size;
         ranked.truncate(size);
         if ranked.is_empty() {
@@ -626,16 +639,22 @@ impl LocalIndex {
     }
 
     /// The rows, snippets and recordings of a ranked page.
-    async fn hits(&self, user_id: &str, query: &Query, ranked: &[(i64, f64)]) -> Result<Vec<SearchHit>> {
+    async fn hits(
+        &self,
+        user_id: &str,
+        query: &Query,
+        ranked: &[(i64, f64)],
+    ) -> Result<Vec<SearchHit>> {
         let ids = || ranked.iter().map(|(id, _)| Arg::Int(*id));
         // Rows.
         let mut rows_sql = Sql::default();
         let marks = rows_sql.list(ids());
         rows_sql.text = format!("SELECT {COLUMNS} FROM zoom_sdk_index_items WHERE id IN ({marks})");
-        let rows: Vec<ItemRow> = on_db!(&self.db, pool => bind_all!(sqlx::query_as(&rows_sql.text), &rows_sql.args)
+        let rows: Vec<ItemRow> =
+            on_db!(&self.db, pool => bind_all!(sqlx::query_as(&rows_sql.text), &rows_sql.args)
             .fetch_all(pool)
             .await)
-        .map_err(db_err)?;
+            .map_err(db_err)?;
         let mut items: HashMap<i64, IndexedItem> = HashMap::new();
         for r in rows {
             let (id, item) = r.into_item()?;
@@ -679,10 +698,11 @@ impl LocalIndex {
             rec_sql.text = format!(
                 "SELECT {COLUMNS} FROM zoom_sdk_index_items WHERE user_id = {u} AND kind = 'recording' AND zoom_id IN ({marks}) ORDER BY start_time DESC"
             );
-            let rows: Vec<ItemRow> = on_db!(&self.db, pool => bind_all!(sqlx::query_as(&rec_sql.text), &rec_sql.args)
+            let rows: Vec<ItemRow> =
+                on_db!(&self.db, pool => bind_all!(sqlx::query_as(&rec_sql.text), &rec_sql.args)
                 .fetch_all(pool)
                 .await)
-            .map_err(db_err)?;
+                .map_err(db_err)?;
             for r in rows {
                 let (_, item) = r.into_item()?;
                 if let Some(id) = item.zoom_id {
@@ -692,7 +712,9 @@ impl LocalIndex {
         }
         let mut hits = Vec::with_capacity(ranked.len());
         for (id, score) in ranked {
-            let Some(item) = items.remove(id) else { continue };
+            let Some(item) = items.remove(id) else {
+                continue;
+            };
             let recs: Vec<IndexedItem> = match item.kind {
                 ItemKind::Recording => vec![item.clone()],
                 _ => item
@@ -705,7 +727,12 @@ impl LocalIndex {
                 .map(|s| parse_snippet(s))
                 .filter(|parts| !parts.is_empty())
                 .unwrap_or_else(|| vec![SnippetPart::plain(&item.topic)]);
-            hits.push(SearchHit::new(item, *score, snippet, recording_links(&recs)));
+            hits.push(SearchHit::new(
+                item,
+                *score,
+                snippet,
+                recording_links(&recs),
+            ));
         }
         Ok(hits)
     }

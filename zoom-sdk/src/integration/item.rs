@@ -125,7 +125,10 @@ fn clean(s: &str) -> String {
 }
 
 fn type_number<T: Serialize>(t: &T) -> Option<i64> {
-    serde_json::to_value(t).ok().as_ref().and_then(Value::as_i64)
+    serde_json::to_value(t)
+        .ok()
+        .as_ref()
+        .and_then(Value::as_i64)
 }
 
 impl IndexedItem {

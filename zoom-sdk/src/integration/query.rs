@@ -40,7 +40,12 @@ fn words(s: &str, budget: &mut usize) -> Vec<String> {
             continue;
         }
         *budget -= 1;
-        out.push(w.chars().take(MAX_WORD_CHARS).collect::<String>().to_lowercase());
+        out.push(
+            w.chars()
+                .take(MAX_WORD_CHARS)
+                .collect::<String>()
+                .to_lowercase(),
+        );
     }
     out
 }
@@ -138,7 +143,10 @@ mod tests {
             (r#"a" OR 1=1; DROP TABLE x; --"#, r#""or 1 1 drop table x""#),
             ("NEAR(a b, 2) *", r#""near" "b" "2""#),
             ("-foo:bar^2", r#""foo" "bar" "2""#),
-            ("'; SELECT * FROM zoom_sdk_tokens --", r#""select" "zoom" "sdk" "tokens""#),
+            (
+                "'; SELECT * FROM zoom_sdk_tokens --",
+                r#""select" "zoom" "sdk" "tokens""#,
+            ),
             ("OR OR or", ""),
             ("*", ""),
             ("\"", ""),

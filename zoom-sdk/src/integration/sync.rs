@@ -315,7 +315,9 @@ async fn acquire(index: &LocalIndex, user_id: &str, options: &SyncOptions) -> Re
                         lost.store(true, Ordering::SeqCst);
                         return;
                     }
-                    Err(e) => tracing::warn!(error = %e, "zoom.sync: lease renewal failed; retrying"),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "zoom.sync: lease renewal failed; retrying")
+                    }
                 }
             }
         })
@@ -420,9 +422,9 @@ fn plan(
     if options.kinds.contains(&ItemKind::Recording) {
         let today = now.date_naive();
         let earliest = today - chrono::Duration::days(i64::from(options.recordings_days));
-        let stale = state.recordings_full_at.is_none_or(|t| {
-            (now - t).to_std().unwrap_or(Duration::MAX) >= options.full_every
-        });
+        let stale = state
+            .recordings_full_at
+            .is_none_or(|t| (now - t).to_std().unwrap_or(Duration::MAX) >= options.full_every);
         full = options.full || stale || state.recordings_through.is_none();
         let from = match state.recordings_through {
             Some(through) if !full => {
@@ -462,7 +464,10 @@ impl Run<'_> {
         let (mut cp, resumed) = match state.current.take() {
             Some(mut cp)
                 if (now - cp.started_at) < chrono::Duration::hours(24)
-                    && cp.steps.iter().all(|s| self.options.kinds.contains(&s.kind())) =>
+                    && cp
+                        .steps
+                        .iter()
+                        .all(|s| self.options.kinds.contains(&s.kind())) =>
             {
                 cp.resumed += 1;
                 (cp, true)
@@ -492,9 +497,7 @@ impl Run<'_> {
             lease.check()?;
             let step = cp.steps[cp.done].clone();
             let mut result = StepResult::default();
-            let outcome = self
-                .step(&step, cp.done, &mut result, &mut progress)
-                .await;
+            let outcome = self.step(&step, cp.done, &mut result, &mut progress).await;
             calls += result.calls;
             cp.api_calls += result.calls;
             if let Err(e) = outcome {
@@ -559,7 +562,10 @@ impl Run<'_> {
         let page_size = self.options.page_size;
         match step {
             SyncStep::Meetings => {
-                let existing = self.index.digests(self.user_id, ItemKind::Meeting, None).await?;
+                let existing = self
+                    .index
+                    .digests(self.user_id, ItemKind::Meeting, None)
+                    .await?;
                 let mut seen = HashSet::new();
                 let mut kinds = vec![ListMeetingsType::Scheduled];
                 if self.options.past_meetings {
@@ -567,23 +573,48 @@ impl Run<'_> {
                 }
                 for t in kinds {
                     let first = ListMeetings::new().meeting_type(t).page_size(page_size);
-                    self.listing(ItemKind::Meeting, n, first, &existing, &mut seen, r, progress, |q| async move {
-                        let page = self.session.meetings().list("me", &q).await?;
-                        Ok(map_page(page, |m| IndexedItem::from_meeting(m, self.host_email)))
-                    })
+                    self.listing(
+                        ItemKind::Meeting,
+                        n,
+                        first,
+                        &existing,
+                        &mut seen,
+                        r,
+                        progress,
+                        |q| async move {
+                            let page = self.session.meetings().list("me", &q).await?;
+                            Ok(map_page(page, |m| {
+                                IndexedItem::from_meeting(m, self.host_email)
+                            }))
+                        },
+                    )
                     .await?;
                 }
                 self.sweep(ItemKind::Meeting, &existing, &seen, r).await
             }
             SyncStep::Webinars => {
-                let existing = self.index.digests(self.user_id, ItemKind::Webinar, None).await?;
+                let existing = self
+                    .index
+                    .digests(self.user_id, ItemKind::Webinar, None)
+                    .await?;
                 let mut seen = HashSet::new();
                 let first = ListWebinars::new().page_size(page_size);
                 let listed = self
-                    .listing(ItemKind::Webinar, n, first, &existing, &mut seen, r, progress, |q| async move {
-                        let page = self.session.webinars().list("me", &q).await?;
-                        Ok(map_page(page, |w| IndexedItem::from_webinar(w, self.host_email)))
-                    })
+                    .listing(
+                        ItemKind::Webinar,
+                        n,
+                        first,
+                        &existing,
+                        &mut seen,
+                        r,
+                        progress,
+                        |q| async move {
+                            let page = self.session.webinars().list("me", &q).await?;
+                            Ok(map_page(page, |w| {
+                                IndexedItem::from_webinar(w, self.host_email)
+                            }))
+                        },
+                    )
                     .await;
                 match listed {
                     Err(e) if r.counts.fetched == 0 && unavailable(&e).is_some() => {
@@ -607,10 +638,21 @@ impl Run<'_> {
                     .await?;
                 let mut seen = HashSet::new();
                 let first = ListRecordings::new(*from, *to).page_size(page_size);
-                self.listing(ItemKind::Recording, n, first, &existing, &mut seen, r, progress, |q| async move {
-                    let page = self.session.recordings().list("me", &q).await?;
-                    Ok(map_page(page, |m| IndexedItem::from_recording(m, self.host_email)))
-                })
+                self.listing(
+                    ItemKind::Recording,
+                    n,
+                    first,
+                    &existing,
+                    &mut seen,
+                    r,
+                    progress,
+                    |q| async move {
+                        let page = self.session.recordings().list("me", &q).await?;
+                        Ok(map_page(page, |m| {
+                            IndexedItem::from_recording(m, self.host_email)
+                        }))
+                    },
+                )
                 .await?;
                 self.sweep(ItemKind::Recording, &existing, &seen, r).await
             }
@@ -645,7 +687,8 @@ impl Run<'_> {
                 first_page = false;
             }
             let n = page.items.len();
-            self.apply(page.items, existing, seen, &mut r.counts).await?;
+            self.apply(page.items, existing, seen, &mut r.counts)
+                .await?;
             progress.page(kind, n, step);
             match page.next_page_token.filter(|t| !t.is_empty()) {
                 Some(t) => query = query.with_page_token(Some(t)),

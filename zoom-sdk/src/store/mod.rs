@@ -23,10 +23,10 @@ pub use crypto::{Keyring, TokenEncryption};
 pub use legacy::{LegacyMigrationReport, LegacyOptions, LegacyPostgresTokenStore, FERNET_KEY_ENV};
 pub use memory::MemoryTokenStore;
 pub use postgres::{advisory_lock_name, PostgresTokenStore};
+pub(crate) use postgres::{connect_pool as connect_postgres_pool, migrate as migrate_postgres};
 pub use spec::{StoreSpec, DEFAULT_SQLITE_PATH, STORE_ENV};
 pub use sql::ResealReport;
 pub use sqlite::SqliteTokenStore;
-pub(crate) use postgres::{connect_pool as connect_postgres_pool, migrate as migrate_postgres};
 pub(crate) use sqlite::{migrate as migrate_sqlite, BUSY_TIMEOUT as SQLITE_BUSY_TIMEOUT};
 
 use crate::error::Result;

@@ -113,3 +113,61 @@ pub async fn spend_refresh_token(emu: &Emulator, refresh_token: &str) -> reqwest
         .await
         .expect("the token endpoint answers")
 }
+
+/// What a user's local index must hold after a sync: everything the emulator lists for them
+/// (meetings, past meetings when `past`, webinars, the recordings of the last `days` days), in
+/// the index's form, as (kind, id) -> digest.
+pub async fn zoom_data(
+    client: &ZoomClient,
+    user: &str,
+    email: &str,
+    days: i64,
+    past: bool,
+) -> std::collections::BTreeMap<(zoom_sdk::integration::ItemKind, String), String> {
+    use futures_util::TryStreamExt;
+    use zoom_sdk::api::{ListMeetings, ListRecordings, ListWebinars};
+    use zoom_sdk::integration::IndexedItem;
+    use zoom_sdk::models::ListMeetingsType;
+    let s = client.user(user);
+    let mut out = std::collections::BTreeMap::new();
+    let mut kinds = vec![ListMeetingsType::Scheduled];
+    if past {
+        kinds.push(ListMeetingsType::PreviousMeetings);
+    }
+    for t in kinds {
+        let all: Vec<_> = s
+            .meetings()
+            .list_all("me", ListMeetings::new().meeting_type(t).page_size(300))
+            .try_collect()
+            .await
+            .unwrap();
+        for m in all {
+            let i = IndexedItem::from_meeting(&m, email);
+            out.entry((i.kind, i.item_id.clone())).or_insert(i.digest());
+        }
+    }
+    let webinars: Result<Vec<_>, _> = s
+        .webinars()
+        .list_all("me", ListWebinars::new().page_size(300))
+        .try_collect()
+        .await;
+    for w in webinars.unwrap_or_default() {
+        let i = IndexedItem::from_webinar(&w, email);
+        out.insert((i.kind, i.item_id.clone()), i.digest());
+    }
+    let today = chrono::Utc::now().date_naive();
+    let recs: Vec<_> = s
+        .recordings()
+        .list_all(
+            "me",
+            ListRecordings::new(today - chrono::Duration::days(days), today).page_size(300),
+        )
+        .try_collect()
+        .await
+        .unwrap();
+    for r in recs {
+        let i = IndexedItem::from_recording(&r, email);
+        out.insert((i.kind, i.item_id.clone()), i.digest());
+    }
+    out
+}
