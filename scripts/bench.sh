@@ -4,9 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin="${CARGO_TARGET_DIR:-$PWD/target}/release"
-cargo build --release -q -p zoom-emulator -p zoom-examples --bin zoom-emulator --bin bench_api --bin bench_store --bin bench_refresh
+cargo build --release -q -p zoom-emulator -p zoom-examples --bin zoom-emulator --bin bench_api --bin bench_store --bin bench_refresh --bin bench_sync
 "$bin"/bench_api
 echo
 "$bin"/bench_store
 echo
 "$bin"/bench_refresh
+
+echo
+"$bin"/bench_sync

@@ -14,7 +14,7 @@ pub const DEFAULT_API_BASE_URL: &str = "https://api.zoom.us/v2";
 /// Zoom's production OAuth base URL (`/oauth/authorize`, `/oauth/token`, `/oauth/revoke`).
 pub const DEFAULT_OAUTH_BASE_URL: &str = "https://zoom.us";
 
-/// Every environment variable the SDK reads (configuration, token store, encryption); the
+/// Every environment variable the SDK reads (configuration, token store, encryption, index); the
 /// readiness suite flags any other `ZOOM_*` variable as a probable typo.
 pub const ENV_VARIABLES: &[&str] = &[
     "ZOOM_CLIENT_ID",
@@ -34,6 +34,7 @@ pub const ENV_VARIABLES: &[&str] = &[
     crate::store::crypto::KEY_ENV,
     crate::store::crypto::OLD_KEYS_ENV,
     crate::store::crypto::PLAINTEXT_ENV,
+    crate::integration::INDEX_ENV,
 ];
 
 /// The SDK's configuration. Build it with [`ZoomConfig::builder`] or [`ZoomConfig::from_env`].
@@ -696,6 +697,7 @@ mod tests {
                 .then(|| "Qn4wqYVguL93DDotLxmtxGB9vu64Zb4M4r3OJvCwFN4=".to_string())
         });
         let _ = crate::store::StoreSpec::from_lookup(record);
+        let _ = crate::integration::index::index_spec(record);
         let asked = asked.into_inner();
         let listed: std::collections::BTreeSet<String> =
             ENV_VARIABLES.iter().map(|s| s.to_string()).collect();

@@ -161,6 +161,9 @@ pub struct SeedConfig {
     pub recording_days: i64,
     /// Webinars per webinar-enabled user.
     pub webinars_per_user: usize,
+    /// Words of each meeting's agenda, drawn from a fixed vocabulary (0: empty agendas), so
+    /// that search has varied text to rank.
+    pub agenda_words: usize,
 }
 
 impl Default for SeedConfig {
@@ -172,6 +175,7 @@ impl Default for SeedConfig {
             recordings_per_user: 4,
             recording_days: 90,
             webinars_per_user: 2,
+            agenda_words: 0,
         }
     }
 }

@@ -5,7 +5,7 @@
 //!
 //! Both databases run the same SQL except for search, where SQLite uses FTS5 (`bm25`) and
 //! PostgreSQL a weighted `tsvector` (`ts_rank_cd`, `ts_headline`). The SQL is written once per
-//! statement and run on either pool by [`on_db!`], which type-checks it for each.
+//! statement and run on either pool by `on_db!`, which type-checks it for each.
 
 use super::item::{IndexedItem, ItemDetails, ItemKind, MARK_END, MARK_START};
 use super::query::Query;
@@ -28,6 +28,21 @@ pub const INDEX_ENV: &str = "ZOOM_INDEX";
 /// The DDL of the index tables for a database whose migrations the SDK does not run (the
 /// backend's own, under the legacy token store): `CREATE .. IF NOT EXISTS` throughout.
 const POSTGRES_TABLES: &str = include_str!("../../migrations/postgres/20261126000003_index.sql");
+
+/// Where `ZOOM_INDEX` puts the index (`None`: unset, beside the token store).
+pub(crate) fn index_spec(
+    lookup: impl Fn(&str) -> Option<String>,
+) -> Result<Option<crate::store::StoreSpec>> {
+    let Some(spec) = lookup(INDEX_ENV).filter(|s| !s.trim().is_empty()) else {
+        return Ok(None);
+    };
+    spec.parse().map(Some).map_err(|_| {
+        Error::config(
+            INDEX_ENV,
+            "must be sqlite:PATH, postgres:URL or memory (or unset: beside the token store)",
+        )
+    })
+}
 
 #[derive(Clone)]
 enum Db {
@@ -279,19 +294,11 @@ impl LocalIndex {
         lookup: impl Fn(&str) -> Option<String>,
     ) -> Result<Self> {
         use crate::store::StoreSpec;
-        let Some(spec) = lookup(INDEX_ENV).filter(|s| !s.trim().is_empty()) else {
-            return Self::beside(store).await;
-        };
-        let parsed: StoreSpec = spec.parse().map_err(|_| {
-            Error::config(
-                INDEX_ENV,
-                "must be sqlite:PATH, postgres:URL or memory (or unset: beside the token store)",
-            )
-        })?;
-        match parsed {
-            StoreSpec::Sqlite(path) => Self::open_sqlite(path).await,
-            StoreSpec::Memory => Self::open_memory().await,
-            other => match other.database_url() {
+        match index_spec(lookup)? {
+            None => Self::beside(store).await,
+            Some(StoreSpec::Sqlite(path)) => Self::open_sqlite(path).await,
+            Some(StoreSpec::Memory) => Self::open_memory().await,
+            Some(other) => match other.database_url() {
                 Some(url) => Self::connect_postgres(url).await,
                 None => Err(Error::config(INDEX_ENV, "unsupported index location")),
             },
