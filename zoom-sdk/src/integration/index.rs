@@ -217,6 +217,9 @@ impl LocalIndex {
             .filename(&path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
+            // The index can be rebuilt from Zoom: a commit need not wait for the disk (WAL keeps
+            // the file consistent). The token store's own connections keep FULL.
+            .synchronous(sqlx::sqlite::SqliteSynchronous::Normal)
             .busy_timeout(crate::store::SQLITE_BUSY_TIMEOUT);
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
@@ -617,25 +620,41 @@ impl LocalIndex {
         }
         let limit = sql.arg(Arg::Int(size as i64 + 1));
         let off = sql.arg(Arg::Int(offset as i64));
-        sql.text = match self.db {
-            Db::Sqlite(_) => format!(
-                "SELECT i.id, -bm25(zoom_sdk_index_fts, 10.0, 4.0, 2.0, 1.0) AS score \
-                 FROM zoom_sdk_index_fts JOIN zoom_sdk_index_items i ON i.id = zoom_sdk_index_fts.rowid \
-                 WHERE zoom_sdk_index_fts MATCH {q} AND {where_} \
-                 ORDER BY score DESC, i.start_time DESC, i.id LIMIT {limit} OFFSET {off}"
-            ),
-            Db::Postgres(_) => format!(
-                "SELECT i.id, ts_rank_cd(i.search, websearch_to_tsquery('english', {q}), 32)::float8 AS score \
-                 FROM zoom_sdk_index_items i \
-                 WHERE i.search @@ websearch_to_tsquery('english', {q}) AND {where_} \
-                 ORDER BY score DESC, i.start_time DESC NULLS LAST, i.id LIMIT {limit} OFFSET {off}"
-            ),
+        let ranked: Vec<(i64, f64)> = match self.db {
+            Db::Sqlite(_) => {
+                // FTS5 ranks its matches first (a materialized CTE, so the planner never scans
+                // the items and probes the full-text index per row), then the page is cut from
+                // the best `cap` only, joined and filtered; when that leaves the page short, the
+                // ranking is redone over every match.
+                let cap = 1_000.max(10 * (offset + size + 1));
+                let text = |cap: Option<usize>| {
+                    let cap = cap.map(|c| format!(" LIMIT {c}")).unwrap_or_default();
+                    format!(
+                        "WITH m AS MATERIALIZED (SELECT rowid AS id, bm25(zoom_sdk_index_fts, 10.0, 4.0, 2.0, 1.0) AS score \
+                         FROM zoom_sdk_index_fts WHERE zoom_sdk_index_fts MATCH {q} ORDER BY score{cap}) \
+                         SELECT i.id, -m.score AS score FROM m JOIN zoom_sdk_index_items i ON i.id = m.id \
+                         WHERE {where_} ORDER BY m.score, i.start_time DESC, i.id LIMIT {limit} OFFSET {off}"
+                    )
+                };
+                sql.text = text(Some(cap));
+                let mut rows = self.ranked(&sql).await?;
+                if rows.len() <= size {
+                    sql.text = text(None);
+                    rows = self.ranked(&sql).await?;
+                }
+                rows
+            }
+            Db::Postgres(_) => {
+                sql.text = format!(
+                    "SELECT i.id, ts_rank_cd(i.search, websearch_to_tsquery('english', {q}), 32)::float8 AS score \
+                     FROM zoom_sdk_index_items i \
+                     WHERE i.search @@ websearch_to_tsquery('english', {q}) AND {where_} \
+                     ORDER BY score DESC, i.start_time DESC NULLS LAST, i.id LIMIT {limit} OFFSET {off}"
+                );
+                self.ranked(&sql).await?
+            }
         };
-        let mut ranked: Vec<(i64, f64)> =
-            on_db!(&self.db, pool => bind_all!(sqlx::query_as(&sql.text), &sql.args)
-            .fetch_all(pool)
-            .await)
-            .map_err(db_err)?;
+        let mut ranked = ranked;
         let more = ranked.len() > size;
         ranked.truncate(size);
         if ranked.is_empty() {
@@ -643,6 +662,13 @@ impl LocalIndex {
         }
         let hits = self.hits(user_id, query, &ranked).await?;
         Ok(SearchPage::new(hits, more.then_some(offset + size)))
+    }
+
+    async fn ranked(&self, sql: &Sql) -> Result<Vec<(i64, f64)>> {
+        on_db!(&self.db, pool => bind_all!(sqlx::query_as(&sql.text), &sql.args)
+            .fetch_all(pool)
+            .await)
+        .map_err(db_err)
     }
 
     /// The rows, snippets and recordings of a ranked page.
