@@ -616,7 +616,9 @@ impl LocalIndex {
         }
         if let Some(has) = filters.has_recording {
             let not = if has { "" } else { "NOT " };
-            let test = format!("i.kind = 'recording' OR i.zoom_id IN (SELECT r.zoom_id FROM zoom_sdk_index_items r WHERE r.user_id = {u} AND r.kind = 'recording' AND r.zoom_id IS NOT NULL)");
+            // The user's recordings through (user_id, kind, ..): with `zoom_id IS NOT NULL`
+            // SQLite walked every row of the user by zoom_id instead (200 ms on 100,000 items).
+            let test = format!("i.kind = 'recording' OR i.zoom_id IN (SELECT coalesce(r.zoom_id, -1) FROM zoom_sdk_index_items r WHERE r.user_id = {u} AND r.kind = 'recording')");
             where_ += &format!(" AND {not}({test})");
         }
         let limit = sql.arg(Arg::Int(size as i64 + 1));
