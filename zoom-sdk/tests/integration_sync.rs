@@ -665,3 +665,56 @@ async fn search_ranks_filters_pages_and_survives_hostile_queries_on_postgres() {
         expected(&client, 30).await
     );
 }
+
+#[tokio::test]
+async fn a_sync_waits_out_429s_and_stops_at_a_daily_limit_then_resumes() {
+    let emu = emulator_with(400, 20, 60, 0).await;
+    let client = connected(&emu).await;
+    let zoom = Integration::new(client.clone());
+    let opts = || {
+        SyncOptions::new()
+            .recordings_days(60)
+            .past_meetings(false)
+            .page_size(100)
+    };
+    // Two per-second 429s: waited out (Retry-After), the sync completes.
+    emu.set_faults(FaultConfig {
+        rate_limit_next: 2,
+        retry_after_secs: 1,
+        ..Default::default()
+    });
+    let first = zoom.sync(USER, opts()).await.unwrap();
+    assert_eq!(first.outcome, SyncOutcome::Completed);
+    assert_eq!(emu.stats().rate_limited, 2);
+
+    // A daily limit: no point waiting until midnight; the sync stops with a typed error,
+    // records it, and the next sync resumes.
+    let mut m = CreateMeeting::scheduled(
+        "After the limit",
+        chrono::Utc::now() + chrono::Duration::days(2),
+        30,
+    );
+    m.agenda = Some("created while limited".into());
+    client.user(USER).meetings().create("me", &m).await.unwrap();
+    emu.set_faults(FaultConfig {
+        daily_limit_next: 1,
+        ..Default::default()
+    });
+    let err = zoom.sync(USER, opts()).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::RateLimited, "{err:?}");
+    let status = zoom.status(USER).await.unwrap();
+    assert_eq!(
+        status.last_error.as_ref().map(|e| e.kind.as_str()),
+        Some("rate_limited")
+    );
+    assert!(status.sync_pending);
+    emu.clear_faults();
+    let resumed = zoom.sync(USER, opts()).await.unwrap();
+    assert!(resumed.resumed);
+    assert_eq!(resumed.counts[&ItemKind::Meeting].inserted, 1);
+    assert_eq!(
+        indexed(&zoom.index().await.unwrap()).await,
+        expected(&client, 60).await
+    );
+    assert!(zoom.status(USER).await.unwrap().last_error.is_none());
+}
