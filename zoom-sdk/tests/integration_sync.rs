@@ -40,16 +40,6 @@ async fn emulator_with(meetings: usize, recordings: usize, days: i64, webinars: 
     Emulator::start(cfg).await.expect("emulator starts")
 }
 
-fn tempdir() -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "zoom-sdk-sync-{}-{}",
-        std::process::id(),
-        rand::random::<u32>()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 /// A client for `emu` keeping tokens (and so the index) in a SQLite file.
 async fn sqlite_client(emu: &Emulator, dir: &std::path::Path) -> ZoomClient {
     let store = SqliteTokenStore::open(dir.join("zoom.db"), TokenEncryption::insecure_plaintext())
@@ -76,13 +66,7 @@ async fn expected(client: &ZoomClient, days: i64) -> BTreeMap<(ItemKind, String)
 }
 
 async fn indexed(index: &LocalIndex) -> BTreeMap<(ItemKind, String), String> {
-    index
-        .items(USER, None)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|i| ((i.kind, i.item_id.clone()), i.digest()))
-        .collect()
+    index_map(index, USER).await
 }
 
 fn list_calls(emu: &Emulator) -> (u64, u64, u64) {
@@ -96,7 +80,7 @@ fn list_calls(emu: &Emulator) -> (u64, u64, u64) {
 #[tokio::test]
 async fn a_first_sync_fills_the_index_and_a_second_of_unchanged_data_writes_nothing() {
     let emu = emulator_with(700, 40, 100, 3).await;
-    let dir = tempdir();
+    let dir = temp_dir("sync");
     let client = sqlite_client(&emu, &dir).await;
     let zoom = Integration::new(client.clone());
     let seen = Arc::new(AtomicU64::new(0));
@@ -246,7 +230,7 @@ async fn an_incremental_sync_picks_up_creations_updates_and_deletions() {
 async fn a_sync_cut_off_by_faults_and_by_a_dropped_caller_resumes_and_converges() {
     // 3,000 meetings and 2,000 recordings over a year.
     let emu = emulator_with(3_000, 2_000, 365, 0).await;
-    let dir = tempdir();
+    let dir = temp_dir("sync");
     let store = SqliteTokenStore::open(dir.join("zoom.db"), TokenEncryption::insecure_plaintext())
         .await
         .unwrap();
@@ -348,7 +332,7 @@ async fn post(receiver: &zoom_sdk::webhooks::WebhookReceiver, body: serde_json::
 #[tokio::test]
 async fn webhook_events_update_the_index_and_deauthorization_empties_it() {
     let emu = emulator_with(5, 3, 30, 0).await;
-    let dir = tempdir();
+    let dir = temp_dir("sync");
     let client = sqlite_client(&emu, &dir).await;
     let zoom = Integration::new(client.clone());
     zoom.sync(USER, SyncOptions::new().recordings_days(30))
@@ -634,7 +618,7 @@ async fn search_behaves(zoom: &Integration) {
 #[tokio::test]
 async fn search_ranks_filters_pages_and_survives_hostile_queries_on_sqlite() {
     let emu = emulator_with(30, 5, 30, 0).await;
-    let dir = tempdir();
+    let dir = temp_dir("sync");
     let client = sqlite_client(&emu, &dir).await;
     let zoom = Integration::new(client.clone());
     search_fixture(&zoom, &client).await;

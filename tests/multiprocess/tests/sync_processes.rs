@@ -100,14 +100,7 @@ async fn one_runs_the_other_skips(spec: String, store: Arc<dyn TokenStore>) {
         "one ran, one skipped: {lines:#?}"
     );
     let zoom = Integration::new(client.clone());
-    let index = zoom.index().await.unwrap();
-    let got: std::collections::BTreeMap<_, _> = index
-        .items(USER, None)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|i| ((i.kind, i.item_id.clone()), i.digest()))
-        .collect();
+    let got = common::index_map(&zoom.index().await.unwrap(), USER).await;
     assert_eq!(got.len(), 1_500);
     assert_eq!(
         got,
@@ -115,19 +108,9 @@ async fn one_runs_the_other_skips(spec: String, store: Arc<dyn TokenStore>) {
     );
 }
 
-fn tempdir() -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "zoom-sync-procs-{}-{}",
-        std::process::id(),
-        rand::random::<u32>()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn two_processes_sharing_a_sqlite_file_never_sync_one_user_at_once() {
-    let dir = tempdir();
+    let dir = common::temp_dir("sync-procs");
     let path = dir.join("zoom.db");
     let store = SqliteTokenStore::open(&path, TokenEncryption::insecure_plaintext())
         .await
@@ -149,7 +132,7 @@ async fn two_processes_sharing_postgres_never_sync_one_user_at_once() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_sync_killed_midway_is_resumed_by_the_next_process_and_converges() {
     let emu = emulator(3_000, 2_000).await;
-    let dir = tempdir();
+    let dir = common::temp_dir("sync-procs");
     let path = dir.join("zoom.db");
     let store = SqliteTokenStore::open(&path, TokenEncryption::insecure_plaintext())
         .await
@@ -204,16 +187,7 @@ async fn a_sync_killed_midway_is_resumed_by_the_next_process_and_converges() {
         started.elapsed() < Duration::from_secs(30),
         "it waited for the dead process's lease to lapse, no longer"
     );
-    let got: std::collections::BTreeMap<_, _> = zoom
-        .index()
-        .await
-        .unwrap()
-        .items(USER, None)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|i| ((i.kind, i.item_id.clone()), i.digest()))
-        .collect();
+    let got = common::index_map(&zoom.index().await.unwrap(), USER).await;
     let want = common::zoom_data(&client, USER, EMAIL, 365, false).await;
     assert_eq!(want.len(), 5_000);
     assert_eq!(got, want, "converged to exactly the emulator's data");

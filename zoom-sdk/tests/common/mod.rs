@@ -171,3 +171,28 @@ pub async fn zoom_data(
     }
     out
 }
+
+/// A fresh directory under the system's temporary directory.
+pub fn temp_dir(label: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "zoom-sdk-{label}-{}-{}",
+        std::process::id(),
+        rand::random::<u32>()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A user's index rows as (kind, id) -> digest, to compare with [`zoom_data`].
+pub async fn index_map(
+    index: &zoom_sdk::integration::LocalIndex,
+    user: &str,
+) -> std::collections::BTreeMap<(zoom_sdk::integration::ItemKind, String), String> {
+    index
+        .items(user, None)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|i| ((i.kind, i.item_id.clone()), i.digest()))
+        .collect()
+}

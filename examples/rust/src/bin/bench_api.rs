@@ -15,21 +15,13 @@ use zoom_sdk::api::ListMeetings;
 use zoom_sdk::http::RateLimits;
 use zoom_sdk::{ZoomClient, ZoomConfig};
 
+#[path = "../bench_util.rs"]
+mod bench_util;
+use bench_util::rss_kib;
+
 type Res<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
 const MEETINGS: usize = 100_000;
-
-fn rss_kib(field: &str) -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with(field))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse().ok())
-        })
-        .unwrap_or(0)
-}
 
 async fn rate<F, Fut>(n: usize, in_flight: usize, f: F) -> Res<f64>
 where

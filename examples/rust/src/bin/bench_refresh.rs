@@ -15,7 +15,11 @@ use zoom_emulator::{Emulator, EmulatorConfig, FaultConfig, RateLimitConfig};
 use zoom_sdk::store::{PostgresTokenStore, SqliteTokenStore, TokenEncryption};
 use zoom_sdk::{TokenKey, TokenStore, ZoomClient, ZoomConfig};
 
-type Res<T> = Result<T, Box<dyn std::error::Error>>;
+#[path = "../bench_util.rs"]
+mod bench_util;
+use bench_util::connect;
+
+type Res<T> = Result<T, bench_util::BenchError>;
 
 const KEY: &str = "Qn4wqYVguL93DDotLxmtxGB9vu64Zb4M4r3OJvCwFN4=";
 const READER_KEY: &str = "bench-reader";
@@ -33,27 +37,6 @@ fn client(emu: &Emulator, store: Arc<dyn TokenStore>) -> Res<ZoomClient> {
         .rate_limits(zoom_sdk::http::RateLimits::disabled())
         .build()?;
     Ok(ZoomClient::builder(config).token_store(store).build()?)
-}
-
-/// Connect `user` through the OAuth flow (the emulator approves at once).
-async fn connect(client: &ZoomClient, user: &str) -> Res<()> {
-    let req = client.authorization_url()?;
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()?;
-    let resp = http.get(req.url.clone()).send().await?;
-    let location = url::Url::parse(resp.headers()["location"].to_str()?)?;
-    let get = |k: &str| {
-        location
-            .query_pairs()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.into_owned())
-            .unwrap_or_default()
-    };
-    client
-        .complete_authorization(user, &get("code"), &get("state"), &req.pending)
-        .await?;
-    Ok(())
 }
 
 async fn expire(store: &dyn TokenStore, key: &TokenKey) -> Res<()> {

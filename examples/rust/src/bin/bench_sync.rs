@@ -27,7 +27,11 @@ use zoom_sdk::models::ListMeetingsType;
 use zoom_sdk::store::{SqliteTokenStore, TokenEncryption};
 use zoom_sdk::{ZoomClient, ZoomConfig};
 
-type Res<T> = Result<T, Box<dyn std::error::Error>>;
+#[path = "../bench_util.rs"]
+mod bench_util;
+use bench_util::{connect, rss_kib};
+
+type Res<T> = Result<T, bench_util::BenchError>;
 /// The query and filters of the i-th search of a case.
 type QueryMaker = dyn Fn(usize) -> (String, SearchFilters);
 
@@ -92,18 +96,6 @@ fn rand_u32() -> u32 {
         ^ std::process::id()
 }
 
-fn rss_kib(field: &str) -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with(field))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|n| n.parse().ok())
-        })
-        .unwrap_or(0)
-}
-
 /// A client of `emu`, tokens in a SQLite file in `dir`, `USER` connected.
 async fn connected(
     emu: &Emu,
@@ -132,22 +124,7 @@ async fn connected(
     let client = ZoomClient::builder(config.build()?)
         .token_store(Arc::new(store))
         .build()?;
-    let req = client.authorization_url()?;
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()?;
-    let resp = http.get(req.url.clone()).send().await?;
-    let location = url::Url::parse(resp.headers()["location"].to_str()?)?;
-    let get = |k: &str| {
-        location
-            .query_pairs()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.into_owned())
-            .unwrap_or_default()
-    };
-    client
-        .complete_authorization(USER, &get("code"), &get("state"), &req.pending)
-        .await?;
+    connect(&client, USER).await?;
     Ok(client)
 }
 
