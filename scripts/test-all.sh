@@ -69,4 +69,12 @@ RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet -p zoom-sdk -p zoom-emula
 section "cargo test (Rust suites)"
 # Scratch files of earlier runs (the verification tests keep SQLite files outside /tmp).
 rm -rf /var/tmp/zoom-sdk-tests
-cargo test --workspace
+log="$(mktemp)"
+set +e
+cargo test --workspace 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+# One line per suite (cargo prints each binary's result), then the total.
+awk '/^     Running|^   Doc-tests/ {name=$2} /^test result:/ {p+=$4; f+=$6; i+=$8; printf "    %-60s %5d passed %3d failed %3d ignored\n", name, $4, $6, $8} END {printf "==> Rust: %d passed, %d failed, %d ignored\n", p, f, i}' "$log"
+rm -f "$log"
+exit "$status"
