@@ -270,8 +270,9 @@ impl Integration {
         })
     }
 
-    /// Where `user_id`'s connection stands. Reads the store only; when the user must (re)connect,
-    /// a fresh connection is started and its URL returned.
+    /// Where `user_id`'s connection stands and how their syncs went. Reads the store and the
+    /// index only (no call to Zoom); when the user must (re)connect, a fresh connection is
+    /// started and its URL returned.
     pub async fn status(&self, user_id: &str) -> Result<IntegrationStatus> {
         let stored = self.client.store().load(&TokenKey::user(user_id)).await?;
         let state = match &stored {
