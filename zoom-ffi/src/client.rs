@@ -1,0 +1,528 @@
+//! The client handle and the calls made through it. Each function checks its arguments, runs
+//! the core's async call on the library's runtime and hands the result back as JSON; nothing
+//! about Zoom is decided here.
+
+use crate::boundary::{
+    block_on, give_json, guard, json_arg, opt_text, text, Failure, Outcome, ZoomResult,
+};
+use serde_json::Value;
+use std::collections::HashSet;
+use std::ffi::{c_char, c_void};
+use std::sync::{Arc, Mutex, OnceLock};
+use zoom_sdk::api::{ListMeetings, RawRequest};
+use zoom_sdk::health::HealthMonitor;
+use zoom_sdk::integration::{
+    Integration, ItemKind, LocalIndex, OnBusy, SearchFilters, SyncOptions,
+};
+use zoom_sdk::models::CreateMeeting;
+use zoom_sdk::store::{LegacyOptions, StoreSpec, TokenEncryption};
+use zoom_sdk::webhooks::{WebhookEvent, WebhookRequest, WebhookVerifier};
+use zoom_sdk::{ZoomClient, ZoomConfig, ZoomSession};
+
+/// An opaque client: configuration, token store, index. Create it with
+/// `zoom_client_new_from_json` or `zoom_client_new_from_env`, free it with `zoom_client_free`.
+/// One client may be used from many threads at once.
+pub struct ZoomClientHandle {
+    client: ZoomClient,
+    integration: Integration,
+}
+
+fn live_clients() -> &'static Mutex<HashSet<usize>> {
+    static LIVE: OnceLock<Mutex<HashSet<usize>>> = OnceLock::new();
+    LIVE.get_or_init(Default::default)
+}
+
+/// The handle behind `p`, if this library handed it out and it is not freed.
+///
+/// # Safety
+/// `p` is NULL or a pointer the caller got from this library.
+unsafe fn handle<'a>(p: *const ZoomClientHandle) -> Result<&'a ZoomClientHandle, Failure> {
+    if p.is_null() {
+        return Err(Failure::Null("client"));
+    }
+    let live = live_clients()
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .contains(&(p as usize));
+    if !live {
+        return Err(Failure::Handle("this client"));
+    }
+    // SAFETY: registered when created, unregistered before it is freed.
+    Ok(unsafe { &*p })
+}
+
+/// Build a client from variables named like the environment's (`ZOOM_CLIENT_ID`, ...).
+fn build(lookup: impl Fn(&str) -> Option<String> + Clone) -> Result<ZoomClientHandle, Failure> {
+    let config = ZoomConfig::from_lookup(lookup.clone())?;
+    let spec = StoreSpec::from_lookup(lookup.clone())?;
+    let (client, index) = block_on(async {
+        let l = lookup.clone();
+        let store = spec
+            .open(
+                move || TokenEncryption::from_lookup(l),
+                LegacyOptions::from_lookup(lookup.clone()),
+            )
+            .await?;
+        let client = ZoomClient::builder(config)
+            .token_store(store.clone())
+            .build()?;
+        let index = LocalIndex::from_lookup(store.as_ref(), lookup).await?;
+        Ok::<_, zoom_sdk::Error>((client, index))
+    })??;
+    let integration = Integration::new(client.clone()).with_index(index);
+    Ok(ZoomClientHandle {
+        client,
+        integration,
+    })
+}
+
+/// # Safety
+/// `out` is NULL or writable.
+unsafe fn hand_out(out: *mut *mut ZoomClientHandle, h: ZoomClientHandle) -> Outcome {
+    if out.is_null() {
+        return Err(Failure::Null("out"));
+    }
+    let p = Box::into_raw(Box::new(h));
+    live_clients()
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(p as usize);
+    // SAFETY: checked non-NULL; the caller promises it is writable.
+    unsafe { *out = p };
+    Ok(())
+}
+
+/// Create a client from a JSON object whose keys are the environment variables' names without
+/// `ZOOM_`, in lower case: `{"client_id": "..", "client_secret": "..", "account_id": "..",
+/// "api_base_url": "..", "token_store": "sqlite:zoom.db", "index": "memory", ...}`. Unknown
+/// keys are refused. On success `*out` holds the client.
+///
+/// # Safety
+/// `json` is NULL or a NUL-terminated string; `out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn zoom_client_new_from_json(
+    json: *const c_char,
+    out: *mut *mut ZoomClientHandle,
+) -> ZoomResult {
+    guard(|| {
+        if out.is_null() {
+            return Err(Failure::Null("out"));
+        }
+        // SAFETY: as the caller promised.
+        let v: serde_json::Map<String, Value> = unsafe { json_arg(json, "json", false) }?;
+        let mut vars = std::collections::HashMap::new();
+        for (k, v) in v {
+            let name = format!("ZOOM_{}", k.to_ascii_uppercase());
+            if !zoom_sdk::config::ENV_VARIABLES.contains(&name.as_str()) {
+                return Err(Failure::Json(format!(
+                    "json: unknown key {k:?} (keys are the ZOOM_* variables' names in lower case, without ZOOM_)"
+                )));
+            }
+            let value = match v {
+                Value::String(s) => s,
+                Value::Bool(b) => if b { "1" } else { "0" }.to_string(),
+                Value::Number(n) => n.to_string(),
+                Value::Array(a) => a
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                _ => return Err(Failure::Json(format!("json: {k} must be a string"))),
+            };
+            vars.insert(name, value);
+        }
+        let vars = Arc::new(vars);
+        let h = build(move |k: &str| vars.get(k).cloned())?;
+        // SAFETY: as the caller promised.
+        unsafe { hand_out(out, h) }
+    })
+}
+
+/// Create a client from the environment (`ZOOM_CLIENT_ID`, `ZOOM_TOKEN_STORE`, ...).
+///
+/// # Safety
+/// `out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn zoom_client_new_from_env(out: *mut *mut ZoomClientHandle) -> ZoomResult {
+    guard(|| {
+        if out.is_null() {
+            return Err(Failure::Null("out"));
+        }
+        let h = build(|k: &str| std::env::var(k).ok())?;
+        // SAFETY: as the caller promised.
+        unsafe { hand_out(out, h) }
+    })
+}
+
+/// Free a client. NULL is a no-op; a client freed already is `ZOOM_RESULT_INVALID_HANDLE`.
+///
+/// # Safety
+/// `client` is NULL or a pointer from this library.
+#[no_mangle]
+pub unsafe extern "C" fn zoom_client_free(client: *mut ZoomClientHandle) -> ZoomResult {
+    guard(|| {
+        if client.is_null() {
+            return Ok(());
+        }
+        let known = live_clients()
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&(client as usize));
+        if !known {
+            return Err(Failure::Handle("this client"));
+        }
+        // SAFETY: came from Box::into_raw in hand_out, and was unregistered just now.
+        let h = unsafe { Box::from_raw(client) };
+        // The client's pools close on the library's runtime.
+        let _guard = crate::boundary::runtime()?.enter();
+        drop(h);
+        Ok(())
+    })
+}
+
+/// The session of `user_id` (NULL: the account's, Server-to-Server).
+fn session(h: &ZoomClientHandle, user_id: Option<&str>) -> Result<ZoomSession, Failure> {
+    Ok(match user_id {
+        Some(u) => h.client.user(u),
+        None => h.client.account()?,
+    })
+}
+
+/// Any API call: `method` (`GET`, `POST`, ...), `path` (`/users/me/meetings`), an optional JSON
+/// body; `*out` gets Zoom's answer as JSON (`null` for an empty answer). `user_id` NULL calls as
+/// the account (Server-to-Server).
+///
+/// # Safety
+/// Strings are NULL or NUL-terminated; `client` is from this library; `out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn zoom_request(
+    client: *const ZoomClientHandle,
+    user_id: *const c_char,
+    method: *const c_char,
+    path: *const c_char,
+    body_json: *const c_char,
+    out: *mut *mut c_char,
+) -> ZoomResult {
+    guard(|| {
+        // SAFETY: as the caller promised, for every argument below.
+        let h = unsafe { handle(client) }?;
+        let user = unsafe { opt_text(user_id, "user_id") }?;
+        let method = unsafe { text(method, "method") }?;
+        let path = unsafe { text(path, "path") }?;
+        let body: Option<Value> = match unsafe { opt_text(body_json, "body_json") }? {
+            None => None,
+            Some(b) => Some(
+                serde_json::from_str(b).map_err(|e| Failure::Json(format!("body_json: {e}")))?,
+            ),
+        };
+        if out.is_null() {
+            return Err(Failure::Null("out"));
+        }
+        let s = session(h, user)?;
+        let mut req = RawRequest::new(method, path);
+        if let Some(b) = body {
+            req = req.body(b);
+        }
+        let v = block_on(s.raw(&req))??;
+        unsafe { give_json(out, &v) }
+    })
+}
+
+/// One page of a user's meetings (`GET /users/{userId}/meetings`). `query_json` (optional):
+/// `{"type": "upcoming", "page_size": 30, "next_page_token": ".."}`. `*out`: the page as JSON
+/// (`items`, `next_page_token`, `total_records`).
+///
+/// # Safety
+/// As `zoom_request`.
+#[no_mangle]
+pub unsafe extern "C" fn zoom_meetings_list(
+    client: *const ZoomClientHandle,
+    user_id: *const c_char,
+    query_json: *const c_char,
+    out: *mut *mut c_char,
+) -> ZoomResult {
+    guard(|| {
+        // SAFETY: as the caller promised.
+        let h = unsafe { handle(client) }?;
+        let user = unsafe { opt_text(user_id, "user_id") }?;
+        let query: ListMeetings = unsafe { json_arg(query_json, "query_json", true) }?;
+        if out.is_null() {
+            return Err(Failure::Null("out"));
+        }
+        let s = session(h, user)?;
+        let page = block_on(s.meetings().list("me", &query))??;
+        unsafe { give_json(out, &page) }
+    })
+}
+
+/// Create a meeting for `host` ("me" or a Zoom user id) from Zoom's JSON (`{"topic": ..,
+/// "type": 2, "start_time": .., "duration": ..}`); `*out`: the meeting as JSON.
+///
+/// # Safety
+/// As `zoom_request`.
+#[no_mangle]
+pub unsafe extern "C" fn zoom_meeting_create(
+    client: *const ZoomClientHandle,
+    user_id: *const c_char,
+    host: *const c_char,
+    meeting_json: *const c_char,
+    out: *mut *mut c_char,
+) -> ZoomResult {
+    guard(|| {
+        // SAFETY: as the caller promised.
+        let h = unsafe { handle(client) }?;
+        let user = unsafe { opt_text(user_id, "user_id") }?;
+        let host = unsafe { text(host, "host") }?;
+        let meeting: CreateMeeting = {
+            let s = unsafe { text(meeting_json, "meeting_json") }?;
+            serde_json::from_str(s).map_err(|e| Failure::Json(format!("meeting_json: {e}")))?
+        };
+        if out.is_null() {
+            return Err(Failure::Null("out"));
+        }
+        let s = session(h, user)?;
+        let m = block_on(s.meetings().create(host, &meeting))??;
+        unsafe { give_json(out, &m) }
+    })
+}
+
+/// Get one meeting; `*out`: the meeting as JSON. A meeting that does not exist is
+/// `ZOOM_RESULT_NOT_FOUND`.
+///
+/// # Safety
+/// As `zoom_request`.
+#[no_mangle]
+pub unsafe extern "C" fn zoom_meeting_get(
+    client: *const ZoomClientHandle,
+    user_id: *const c_char,
+    meeting_id: u64,
+    out: *mut *mut c_char,
+) -> ZoomResult {
+    guard(|| {
+        // SAFETY: as the caller promised.
+        let h = unsafe { handle(client) }?;
+        let user = unsafe { opt_text(user_id, "user_id") }?;
+        if out.is_null() {
+            return Err(Failure::Null("out"));
+        }
+        let s = session(h, user)?;
+        let m = block_on(s.meetings().get(meeting_id))??;
+        unsafe { give_json(out, &m) }
+    })
+}
+
+/// The overall health report as JSON (status, token store, Zoom's reachability; no secret).
+///
+/// # Safety
+/// As `zoom_request`.
+#[no_mangle]
+pub unsafe extern "C" fn zoom_health(
+    client: *const ZoomClientHandle,
+    out: *mut *mut c_char,
+) -> ZoomResult {
+    guard(|| {
+        // SAFETY: as the caller promised.
+        let h = unsafe { handle(client) }?;
+        if out.is_null() {
+            return Err(Failure::Null("out"));
+        }
+        let report = block_on(HealthMonitor::new(h.client.clone()).overall())?;
+        unsafe { give_json(out, &report) }
+    })
+}
+
+/// A user's connection and last sync (`Integration::status`) as JSON.
+///
+/// # Safety
+/// As `zoom_request`.
+#[no_mangle]
+pub unsafe extern "C" fn zoom_integration_status(
+    client: *const ZoomClientHandle,
+    user_id: *const c_char,
+    out: *mut *mut c_char,
+) -> ZoomResult {
+    guard(|| {
+        // SAFETY: as the caller promised.
+        let h = unsafe { handle(client) }?;
+        let user = unsafe { text(user_id, "user_id") }?;
+        if out.is_null() {
+            return Err(Failure::Null("out"));
+        }
+        let st = block_on(h.integration.status(user))??;
+        unsafe { give_json(out, &st) }
+    })
+}
+
+/// Called after every page of a sync with the kind (`"meeting"`, ...), items done, the total
+/// (-1 while unknown) and the caller's `user_data`. It runs on a library thread: it must not
+/// call back into the library.
+pub type ZoomSyncProgressFn =
+    Option<extern "C" fn(kind: *const c_char, done: u64, total: i64, user_data: *mut c_void)>;
+
+struct UserData(*mut c_void);
+// SAFETY: the pointer is only handed back to the caller's callback, which the caller wrote to
+// be called from a library thread (documented on ZoomSyncProgressFn).
+unsafe impl Send for UserData {}
+unsafe impl Sync for UserData {}
+
+/// Sync a user's meetings, webinars and recordings into the index. `options_json` (optional):
+/// `{"kinds": ["meeting", "recording"], "full": false, "recordings_days": 365,
+/// "past_meetings": true, "page_size": 300, "skip_if_busy": false}`. `*out`: the report.
+///
+/// # Safety
+/// As `zoom_request`; `progress` is NULL or a function safe to call from another thread.
+#[no_mangle]
+pub unsafe extern "C" fn zoom_integration_sync(
+    client: *const ZoomClientHandle,
+    user_id: *const c_char,
+    options_json: *const c_char,
+    progress: ZoomSyncProgressFn,
+    user_data: *mut c_void,
+    out: *mut *mut c_char,
+) -> ZoomResult {
+    guard(|| {
+        // SAFETY: as the caller promised.
+        let h = unsafe { handle(client) }?;
+        let user = unsafe { text(user_id, "user_id") }?;
+        let o: serde_json::Map<String, Value> =
+            unsafe { json_arg(options_json, "options_json", true) }?;
+        if out.is_null() {
+            return Err(Failure::Null("out"));
+        }
+        let bad = |k: &str| Failure::Json(format!("options_json: {k} has the wrong type"));
+        let mut options = SyncOptions::new();
+        for (k, v) in &o {
+            options = match k.as_str() {
+                "kinds" => {
+                    let kinds = v
+                        .as_array()
+                        .ok_or_else(|| bad(k))?
+                        .iter()
+                        .map(|s| s.as_str().and_then(ItemKind::parse).ok_or_else(|| bad(k)))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    options.kinds(kinds)
+                }
+                "full" => options.full(v.as_bool().ok_or_else(|| bad(k))?),
+                "past_meetings" => options.past_meetings(v.as_bool().ok_or_else(|| bad(k))?),
+                "recordings_days" => options.recordings_days(
+                    v.as_u64()
+                        .and_then(|n| u32::try_from(n).ok())
+                        .ok_or_else(|| bad(k))?,
+                ),
+                "page_size" => options.page_size(
+                    v.as_u64()
+                        .and_then(|n| u32::try_from(n).ok())
+                        .ok_or_else(|| bad(k))?,
+                ),
+                "skip_if_busy" if v.as_bool().ok_or_else(|| bad(k))? => {
+                    options.on_busy(OnBusy::Skip)
+                }
+                "skip_if_busy" => options,
+                other => {
+                    return Err(Failure::Json(format!(
+                        "options_json: unknown key {other:?}"
+                    )))
+                }
+            };
+        }
+        if let Some(cb) = progress {
+            let data = Arc::new(UserData(user_data));
+            let names: Vec<(ItemKind, std::ffi::CString)> = ItemKind::ALL
+                .iter()
+                .filter_map(|k| std::ffi::CString::new(k.as_str()).ok().map(|c| (*k, c)))
+                .collect();
+            options = options.on_progress(move |p| {
+                let name = names
+                    .iter()
+                    .find(|(k, _)| *k == p.kind)
+                    .map_or(c"".as_ptr(), |(_, c)| c.as_ptr());
+                let total = p.total.and_then(|t| i64::try_from(t).ok()).unwrap_or(-1);
+                cb(name, p.done, total, data.0);
+            });
+        }
+        let report = block_on(h.integration.sync(user, options))??;
+        unsafe { give_json(out, &report) }
+    })
+}
+
+/// Ranked search over a user's index. `filters_json` (optional): `{"kinds": ["meeting"],
+/// "from": "2026-01-01T00:00:00Z", "to": .., "has_recording": true, "page_size": 20,
+/// "next_page_token": ..}`. Any `query` text is valid. `*out`: the page of hits.
+///
+/// # Safety
+/// As `zoom_request`.
+#[no_mangle]
+pub unsafe extern "C" fn zoom_integration_search(
+    client: *const ZoomClientHandle,
+    user_id: *const c_char,
+    query: *const c_char,
+    filters_json: *const c_char,
+    out: *mut *mut c_char,
+) -> ZoomResult {
+    guard(|| {
+        // SAFETY: as the caller promised.
+        let h = unsafe { handle(client) }?;
+        let user = unsafe { text(user_id, "user_id") }?;
+        let q = unsafe { text(query, "query") }?;
+        let filters: SearchFilters = unsafe { json_arg(filters_json, "filters_json", true) }?;
+        if out.is_null() {
+            return Err(Failure::Null("out"));
+        }
+        let page = block_on(h.integration.search(user, q, &filters))??;
+        unsafe { give_json(out, &page) }
+    })
+}
+
+/// Verify a webhook (the raw body bytes and the `x-zm-request-timestamp` and `x-zm-signature`
+/// headers) with the client's secret token; `*out`: the parsed event as JSON. A bad signature
+/// or an old timestamp is `ZOOM_RESULT_WEBHOOK`.
+///
+/// # Safety
+/// `body` points to `body_len` readable bytes (or is NULL with `body_len` 0); the rest as
+/// `zoom_request`.
+#[no_mangle]
+pub unsafe extern "C" fn zoom_webhook_verify(
+    client: *const ZoomClientHandle,
+    body: *const u8,
+    body_len: usize,
+    timestamp: *const c_char,
+    signature: *const c_char,
+    out: *mut *mut c_char,
+) -> ZoomResult {
+    guard(|| {
+        // SAFETY: as the caller promised.
+        let h = unsafe { handle(client) }?;
+        if body.is_null() && body_len > 0 {
+            return Err(Failure::Null("body"));
+        }
+        let bytes: &[u8] = if body_len == 0 {
+            &[]
+        } else {
+            // SAFETY: non-NULL, and the caller promises body_len readable bytes.
+            unsafe { std::slice::from_raw_parts(body, body_len) }
+        };
+        let ts = unsafe { text(timestamp, "timestamp") }?;
+        let sig = unsafe { text(signature, "signature") }?;
+        if out.is_null() {
+            return Err(Failure::Null("out"));
+        }
+        let secret = h.client.config().webhook_secret_token().ok_or_else(|| {
+            Failure::Sdk(zoom_sdk::Error::Config {
+                field: "webhook_secret_token".into(),
+                message: "webhooks need the app's Secret Token (ZOOM_WEBHOOK_SECRET_TOKEN)".into(),
+            })
+        })?;
+        let req = WebhookRequest {
+            timestamp: Some(ts),
+            signature: Some(sig),
+            body: bytes,
+        };
+        let verifier = WebhookVerifier::from_secret(secret.clone());
+        verifier
+            .verify(&req)
+            .map_err(|e| Failure::Sdk(zoom_sdk::Error::from(e)))?;
+        let event =
+            WebhookEvent::parse(bytes).map_err(|e| Failure::Sdk(zoom_sdk::Error::from(e)))?;
+        unsafe { give_json(out, &event) }
+    })
+}
