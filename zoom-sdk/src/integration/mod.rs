@@ -283,7 +283,12 @@ impl Integration {
         let connect_url = if state == ConnectionState::Connected {
             None
         } else {
-            Some(self.add(user_id).await?.url.to_string())
+            // An app without user OAuth configured (Server-to-Server only) has no URL to offer.
+            match self.add(user_id).await {
+                Ok(started) => Some(started.url.to_string()),
+                Err(Error::Config { .. }) => None,
+                Err(e) => return Err(e),
+            }
         };
         let usable = stored.filter(|_| state == ConnectionState::Connected);
         let scopes = usable
