@@ -275,6 +275,31 @@ ZoomResult zoom_meeting_get(const struct ZoomClientHandle *client,
 ZoomResult zoom_health(const struct ZoomClientHandle *client, char **out);
 
 /**
+ * Start connecting `user_id` (the application's user): `*out` gets `{"url", "state",
+ * "expires_at"}`; send the user's browser to `url`. The request is kept in the token store,
+ * so any process sharing it can complete it.
+ *
+ * # Safety
+ * As `zoom_request`.
+ */
+ZoomResult zoom_integration_add(const struct ZoomClientHandle *client,
+                                const char *user_id,
+                                char **out);
+
+/**
+ * Finish a connection from the callback's `state` and `code`; `*out` gets the connected user
+ * (`{"user_id", "zoom_user_id", "email", "scopes"}`). An unknown, reused or expired state is
+ * `ZOOM_RESULT_STATE_MISMATCH`.
+ *
+ * # Safety
+ * As `zoom_request`.
+ */
+ZoomResult zoom_integration_complete(const struct ZoomClientHandle *client,
+                                     const char *state,
+                                     const char *code,
+                                     char **out);
+
+/**
  * A user's connection and last sync (`Integration::status`) as JSON.
  *
  * # Safety

@@ -331,6 +331,56 @@ pub unsafe extern "C" fn zoom_health(
     })
 }
 
+/// Start connecting `user_id` (the application's user): `*out` gets `{"url", "state",
+/// "expires_at"}`; send the user's browser to `url`. The request is kept in the token store,
+/// so any process sharing it can complete it.
+///
+/// # Safety
+/// As `zoom_request`.
+#[no_mangle]
+pub unsafe extern "C" fn zoom_integration_add(
+    client: *const ZoomClientHandle,
+    user_id: *const c_char,
+    out: *mut *mut c_char,
+) -> ZoomResult {
+    guard(|| {
+        // SAFETY: as the caller promised.
+        let h = unsafe { handle(client) }?;
+        let user = unsafe { text(user_id, "user_id") }?;
+        if out.is_null() {
+            return Err(Failure::Null("out"));
+        }
+        let started = block_on(h.integration.add(user))??;
+        unsafe { give_json(out, &started) }
+    })
+}
+
+/// Finish a connection from the callback's `state` and `code`; `*out` gets the connected user
+/// (`{"user_id", "zoom_user_id", "email", "scopes"}`). An unknown, reused or expired state is
+/// `ZOOM_RESULT_STATE_MISMATCH`.
+///
+/// # Safety
+/// As `zoom_request`.
+#[no_mangle]
+pub unsafe extern "C" fn zoom_integration_complete(
+    client: *const ZoomClientHandle,
+    state: *const c_char,
+    code: *const c_char,
+    out: *mut *mut c_char,
+) -> ZoomResult {
+    guard(|| {
+        // SAFETY: as the caller promised.
+        let h = unsafe { handle(client) }?;
+        let state = unsafe { text(state, "state") }?;
+        let code = unsafe { text(code, "code") }?;
+        if out.is_null() {
+            return Err(Failure::Null("out"));
+        }
+        let connected = block_on(h.integration.complete(state, code))??;
+        unsafe { give_json(out, &connected) }
+    })
+}
+
 /// A user's connection and last sync (`Integration::status`) as JSON.
 ///
 /// # Safety

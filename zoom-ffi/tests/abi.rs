@@ -113,6 +113,11 @@ fn null_and_garbage_arguments_are_codes_with_messages() {
             assert_eq!(zoom_meeting_get(cl, null(), 1, &mut out), want);
             assert_eq!(zoom_health(cl, &mut out), want);
             assert_eq!(zoom_integration_status(cl, c("u").as_ptr(), &mut out), want);
+            assert_eq!(zoom_integration_add(cl, c("u").as_ptr(), &mut out), want);
+            assert_eq!(
+                zoom_integration_complete(cl, c("s").as_ptr(), c("c").as_ptr(), &mut out),
+                want
+            );
             assert_eq!(
                 zoom_integration_sync(cl, c("u").as_ptr(), null(), None, null_mut(), &mut out),
                 want
@@ -319,6 +324,25 @@ fn a_client_from_json_calls_the_emulator_and_maps_errors() {
         );
         let status: serde_json::Value = serde_json::from_str(&take(out)).unwrap();
         assert_eq!(status["state"], "not_connected");
+
+        // Connecting needs a redirect URI (user OAuth): without one, a configuration error.
+        assert_eq!(
+            zoom_integration_add(client, c("app-user").as_ptr(), &mut out),
+            ZoomResult::Config
+        );
+        assert_eq!(
+            zoom_integration_complete(
+                client,
+                c("never-issued").as_ptr(),
+                c("code").as_ptr(),
+                &mut out
+            ),
+            ZoomResult::StateMismatch
+        );
+        assert_eq!(
+            zoom_integration_add(client, null(), &mut out),
+            ZoomResult::NullArgument
+        );
 
         // Webhooks: a bad signature is a code.
         let body = br#"{"event":"meeting.started","event_ts":1,"payload":{"object":{"id":1}}}"#;
