@@ -2,8 +2,9 @@
 # Every check and test suite of the project: formatting, clippy, and the Rust suites (unit,
 # integration against the Zoom emulator on loopback, SQLite and PostgreSQL stores, processes
 # racing on one store, compatibility with the Python backend's table, the quickstart, doc
-# tests). Suites for the
-# Python module, the C ABI and the TypeScript skills join here as those parts land.
+# tests, the C ABI's header and bad-input tests), then the C example built with pkg-config
+# and run against the emulator under valgrind. Suites for the Python module and the
+# TypeScript skills join here as those parts land.
 #
 # It installs what it needs on a fresh machine and uses one shared cargo target directory.
 set -euo pipefail
@@ -37,6 +38,15 @@ fi
 if ! command -v curl >/dev/null; then
   section "installing curl"
   apt-get update -qq && apt-get install -y -qq curl
+fi
+# The C ABI's tests and example: a C and a C++ compiler, pkg-config, valgrind.
+missing=""
+for tool in cc:gcc c++:g++ pkg-config:pkg-config valgrind:valgrind; do
+  command -v "${tool%%:*}" >/dev/null || missing="$missing ${tool##*:}"
+done
+if [ -n "$missing" ]; then
+  section "installing$missing"
+  apt-get update -qq && apt-get install -y -qq $missing
 fi
 if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c "import cryptography" 2>/dev/null; then
   section "creating .venv with cryptography"
@@ -77,4 +87,7 @@ set -e
 # One line per suite (cargo prints each binary's result), then the total.
 awk '/^     Running|^   Doc-tests/ {name=$2} /^test result:/ {p+=$4; f+=$6; i+=$8; printf "    %-60s %5d passed %3d failed %3d ignored\n", name, $4, $6, $8} END {printf "==> Rust: %d passed, %d failed, %d ignored\n", p, f, i}' "$log"
 rm -f "$log"
-exit "$status"
+[ "$status" -eq 0 ] || exit "$status"
+
+section "C example against the emulator, under valgrind"
+bash examples/c/run.sh
