@@ -13,3 +13,6 @@ echo
 
 echo
 "$bin"/bench_sync
+
+echo
+cargo run --release -q -p zoom-ffi --example bench_ffi
