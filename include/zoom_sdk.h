@@ -354,6 +354,61 @@ ZoomResult zoom_webhook_verify(const struct ZoomClientHandle *client,
                                const char *signature,
                                char **out);
 
+/**
+ * One of the four health reports as JSON: `kind` is `"overall"`, `"tokens"`, `"connection"` or
+ * `"summary"`.
+ *
+ * # Safety
+ * As `zoom_request`.
+ */
+ZoomResult zoom_health_report(const struct ZoomClientHandle *client, const char *kind, char **out);
+
+/**
+ * The service registry's descriptor (name, capabilities, chat commands, workflow triggers,
+ * actions) with the live health status, as JSON.
+ *
+ * # Safety
+ * As `zoom_request`.
+ */
+ZoomResult zoom_service_descriptor(const struct ZoomClientHandle *client, char **out);
+
+/**
+ * The readiness suite over the variables the client was built from (`online`: also probe
+ * Zoom and the store), as JSON (every check with its status and fix).
+ *
+ * # Safety
+ * As `zoom_request`.
+ */
+ZoomResult zoom_readiness(const struct ZoomClientHandle *client, bool online, char **out);
+
+/**
+ * The answer to Zoom's `endpoint.url_validation` for `plain_token` (the JSON body to send
+ * back), with the client's webhook secret token.
+ *
+ * # Safety
+ * As `zoom_request`.
+ */
+ZoomResult zoom_webhook_url_validation(const struct ZoomClientHandle *client,
+                                       const char *plain_token,
+                                       char **out);
+
+/**
+ * A skill for an application user: `skill` is `list_meetings` (args `{"kind": "upcoming",
+ * "limit": 10}`), `create_meeting` (Zoom's meeting JSON), `schedule_meeting` (`{"topic",
+ * "start": {"local": {"time", "time_zone"}} or {"at": ..}, "duration_minutes", ...}`),
+ * `get_recordings` (`{"from": "2026-01-01", "to": "2026-01-31"}`) or `get_user_profile`.
+ * A user who must connect is `ZOOM_RESULT_NOT_CONNECTED` or
+ * `ZOOM_RESULT_REAUTHORIZATION_REQUIRED`, with the URL in the error JSON's message.
+ *
+ * # Safety
+ * As `zoom_request`.
+ */
+ZoomResult zoom_skill(const struct ZoomClientHandle *client,
+                      const char *skill,
+                      const char *user_id,
+                      const char *args_json,
+                      char **out);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

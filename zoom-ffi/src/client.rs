@@ -25,6 +25,8 @@ use zoom_sdk::{ZoomClient, ZoomConfig, ZoomSession};
 pub struct ZoomClientHandle {
     client: ZoomClient,
     integration: Integration,
+    /// The variables the client was built from (for the readiness suite); never shown.
+    vars: Vec<(String, String)>,
 }
 
 fn live_clients() -> &'static Mutex<HashSet<usize>> {
@@ -52,7 +54,10 @@ unsafe fn handle<'a>(p: *const ZoomClientHandle) -> Result<&'a ZoomClientHandle,
 }
 
 /// Build a client from variables named like the environment's (`ZOOM_CLIENT_ID`, ...).
-fn build(lookup: impl Fn(&str) -> Option<String> + Clone) -> Result<ZoomClientHandle, Failure> {
+fn build(
+    lookup: impl Fn(&str) -> Option<String> + Clone,
+    vars: Vec<(String, String)>,
+) -> Result<ZoomClientHandle, Failure> {
     let config = ZoomConfig::from_lookup(lookup.clone())?;
     let spec = StoreSpec::from_lookup(lookup.clone())?;
     let (client, index) = block_on(async {
@@ -73,6 +78,7 @@ fn build(lookup: impl Fn(&str) -> Option<String> + Clone) -> Result<ZoomClientHa
     Ok(ZoomClientHandle {
         client,
         integration,
+        vars,
     })
 }
 
@@ -131,8 +137,10 @@ pub unsafe extern "C" fn zoom_client_new_from_json(
             };
             vars.insert(name, value);
         }
+        let list: Vec<(String, String)> =
+            vars.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
         let vars = Arc::new(vars);
-        let h = build(move |k: &str| vars.get(k).cloned())?;
+        let h = build(move |k: &str| vars.get(k).cloned(), list)?;
         // SAFETY: as the caller promised.
         unsafe { hand_out(out, h) }
     })
@@ -148,7 +156,10 @@ pub unsafe extern "C" fn zoom_client_new_from_env(out: *mut *mut ZoomClientHandl
         if out.is_null() {
             return Err(Failure::Null("out"));
         }
-        let h = build(|k: &str| std::env::var(k).ok())?;
+        let vars = std::env::vars()
+            .filter(|(k, _)| k.starts_with("ZOOM_") || k == "ENCRYPTION_KEY")
+            .collect();
+        let h = build(|k: &str| std::env::var(k).ok(), vars)?;
         // SAFETY: as the caller promised.
         unsafe { hand_out(out, h) }
     })
@@ -574,5 +585,179 @@ pub unsafe extern "C" fn zoom_webhook_verify(
         let event =
             WebhookEvent::parse(bytes).map_err(|e| Failure::Sdk(zoom_sdk::Error::from(e)))?;
         unsafe { give_json(out, &event) }
+    })
+}
+
+/// One of the four health reports as JSON: `kind` is `"overall"`, `"tokens"`, `"connection"` or
+/// `"summary"`.
+///
+/// # Safety
+/// As `zoom_request`.
+#[no_mangle]
+pub unsafe extern "C" fn zoom_health_report(
+    client: *const ZoomClientHandle,
+    kind: *const c_char,
+    out: *mut *mut c_char,
+) -> ZoomResult {
+    guard(|| {
+        // SAFETY: as the caller promised.
+        let h = unsafe { handle(client) }?;
+        let kind = unsafe { text(kind, "kind") }?;
+        if out.is_null() {
+            return Err(Failure::Null("out"));
+        }
+        let m = HealthMonitor::new(h.client.clone());
+        let v = block_on(async {
+            Ok(match kind {
+                "overall" => serde_json::to_value(m.overall().await),
+                "tokens" => serde_json::to_value(m.tokens().await),
+                "connection" => serde_json::to_value(m.connection().await),
+                "summary" => serde_json::to_value(m.summary().await),
+                _ => {
+                    return Err(Failure::Sdk(zoom_sdk::Error::InvalidInput {
+                        field: "kind".into(),
+                        message: "must be overall, tokens, connection or summary".into(),
+                    }))
+                }
+            })
+        })??
+        .map_err(|e| Failure::Json(e.to_string()))?;
+        unsafe { give_json(out, &v) }
+    })
+}
+
+/// The service registry's descriptor (name, capabilities, chat commands, workflow triggers,
+/// actions) with the live health status, as JSON.
+///
+/// # Safety
+/// As `zoom_request`.
+#[no_mangle]
+pub unsafe extern "C" fn zoom_service_descriptor(
+    client: *const ZoomClientHandle,
+    out: *mut *mut c_char,
+) -> ZoomResult {
+    guard(|| {
+        // SAFETY: as the caller promised.
+        let h = unsafe { handle(client) }?;
+        if out.is_null() {
+            return Err(Failure::Null("out"));
+        }
+        let status = block_on(HealthMonitor::new(h.client.clone()).overall())?.status;
+        let d = zoom_sdk::service_registry::ServiceDescriptor::new().with_health(status);
+        unsafe { give_json(out, &d) }
+    })
+}
+
+/// The readiness suite over the variables the client was built from (`online`: also probe
+/// Zoom and the store), as JSON (every check with its status and fix).
+///
+/// # Safety
+/// As `zoom_request`.
+#[no_mangle]
+pub unsafe extern "C" fn zoom_readiness(
+    client: *const ZoomClientHandle,
+    online: bool,
+    out: *mut *mut c_char,
+) -> ZoomResult {
+    guard(|| {
+        // SAFETY: as the caller promised.
+        let h = unsafe { handle(client) }?;
+        if out.is_null() {
+            return Err(Failure::Null("out"));
+        }
+        let verifier = zoom_sdk::readiness::Verifier::with_vars(h.vars.clone())
+            .online(online)
+            .with_store(h.client.store().clone())
+            .with_metrics(h.client.metrics());
+        let report = block_on(verifier.run())?;
+        unsafe { give_json(out, &report) }
+    })
+}
+
+/// The answer to Zoom's `endpoint.url_validation` for `plain_token` (the JSON body to send
+/// back), with the client's webhook secret token.
+///
+/// # Safety
+/// As `zoom_request`.
+#[no_mangle]
+pub unsafe extern "C" fn zoom_webhook_url_validation(
+    client: *const ZoomClientHandle,
+    plain_token: *const c_char,
+    out: *mut *mut c_char,
+) -> ZoomResult {
+    guard(|| {
+        // SAFETY: as the caller promised.
+        let h = unsafe { handle(client) }?;
+        let token = unsafe { text(plain_token, "plain_token") }?;
+        if out.is_null() {
+            return Err(Failure::Null("out"));
+        }
+        let receiver = h
+            .client
+            .webhook_receiver(zoom_sdk::webhooks::WebhookDispatcher::new())?;
+        let body = receiver
+            .url_validation_reply(token)
+            .map_err(|e| Failure::Sdk(zoom_sdk::Error::from(e)))?;
+        unsafe { crate::boundary::give(out, body) }
+    })
+}
+
+/// A skill for an application user: `skill` is `list_meetings` (args `{"kind": "upcoming",
+/// "limit": 10}`), `create_meeting` (Zoom's meeting JSON), `schedule_meeting` (`{"topic",
+/// "start": {"local": {"time", "time_zone"}} or {"at": ..}, "duration_minutes", ...}`),
+/// `get_recordings` (`{"from": "2026-01-01", "to": "2026-01-31"}`) or `get_user_profile`.
+/// A user who must connect is `ZOOM_RESULT_NOT_CONNECTED` or
+/// `ZOOM_RESULT_REAUTHORIZATION_REQUIRED`, with the URL in the error JSON's message.
+///
+/// # Safety
+/// As `zoom_request`.
+#[no_mangle]
+pub unsafe extern "C" fn zoom_skill(
+    client: *const ZoomClientHandle,
+    skill: *const c_char,
+    user_id: *const c_char,
+    args_json: *const c_char,
+    out: *mut *mut c_char,
+) -> ZoomResult {
+    guard(|| {
+        // SAFETY: as the caller promised.
+        let h = unsafe { handle(client) }?;
+        let skill = unsafe { text(skill, "skill") }?;
+        let user = unsafe { text(user_id, "user_id") }?;
+        let args = unsafe { opt_text(args_json, "args_json") }?.unwrap_or("{}");
+        if out.is_null() {
+            return Err(Failure::Null("out"));
+        }
+        fn parse<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, Failure> {
+            serde_json::from_str(s).map_err(|e| Failure::Json(format!("args_json: {e}")))
+        }
+        let skills = zoom_sdk::skills::Skills::new(h.integration.clone());
+        let v: Value = match skill {
+            "list_meetings" => {
+                let o = parse(args)?;
+                serde_json::to_value(block_on(skills.list_meetings(user, &o))??)
+            }
+            "create_meeting" => {
+                let m = parse(args)?;
+                serde_json::to_value(block_on(skills.create_meeting(user, &m))??)
+            }
+            "schedule_meeting" => {
+                let m = parse(args)?;
+                serde_json::to_value(block_on(skills.schedule_meeting(user, &m))??)
+            }
+            "get_recordings" => {
+                let r = parse(args)?;
+                serde_json::to_value(block_on(skills.get_recordings(user, &r))??)
+            }
+            "get_user_profile" => serde_json::to_value(block_on(skills.get_user_profile(user))??),
+            other => {
+                return Err(Failure::Sdk(zoom_sdk::Error::InvalidInput {
+                    field: "skill".into(),
+                    message: format!("unknown skill {other:?}: list_meetings, create_meeting, schedule_meeting, get_recordings or get_user_profile"),
+                }))
+            }
+        }
+        .map_err(|e| Failure::Json(e.to_string()))?;
+        unsafe { give_json(out, &v) }
     })
 }

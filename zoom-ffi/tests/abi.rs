@@ -130,6 +130,26 @@ fn null_and_garbage_arguments_are_codes_with_messages() {
                 zoom_webhook_verify(cl, null(), 0, c("1").as_ptr(), c("v0=x").as_ptr(), &mut out),
                 want
             );
+            assert_eq!(
+                zoom_health_report(cl, c("overall").as_ptr(), &mut out),
+                want
+            );
+            assert_eq!(zoom_service_descriptor(cl, &mut out), want);
+            assert_eq!(zoom_readiness(cl, false, &mut out), want);
+            assert_eq!(
+                zoom_webhook_url_validation(cl, c("t").as_ptr(), &mut out),
+                want
+            );
+            assert_eq!(
+                zoom_skill(
+                    cl,
+                    c("get_user_profile").as_ptr(),
+                    c("u").as_ptr(),
+                    null(),
+                    &mut out
+                ),
+                want
+            );
             assert!(out.is_null(), "nothing is handed out on failure");
         }
         assert_eq!(zoom_client_free(null_mut()), ZoomResult::Ok);
@@ -325,6 +345,77 @@ fn a_client_from_json_calls_the_emulator_and_maps_errors() {
         let status: serde_json::Value = serde_json::from_str(&take(out)).unwrap();
         assert_eq!(status["state"], "not_connected");
 
+        // Health reports, the descriptor, readiness, URL validation, skills.
+        for kind in ["overall", "tokens", "connection", "summary"] {
+            assert_eq!(
+                zoom_health_report(client, c(kind).as_ptr(), &mut out),
+                ZoomResult::Ok,
+                "{kind}"
+            );
+            let report = take(out);
+            assert!(!report.contains(&emu.config().client_secret));
+        }
+        assert_eq!(
+            zoom_health_report(client, c("vibes").as_ptr(), &mut out),
+            ZoomResult::InvalidInput
+        );
+        assert_eq!(
+            zoom_health_report(client, BAD_UTF8.as_ptr() as *const c_char, &mut out),
+            ZoomResult::InvalidUtf8
+        );
+        assert_eq!(zoom_service_descriptor(client, &mut out), ZoomResult::Ok);
+        let d: serde_json::Value = serde_json::from_str(&take(out)).unwrap();
+        assert_eq!(d["name"], "Zoom");
+        assert_eq!(
+            zoom_readiness(client, false, &mut out),
+            ZoomResult::Ok,
+            "{:?}",
+            last()
+        );
+        let readiness = take(out);
+        assert!(
+            readiness.contains("\"results\"") && !readiness.contains(&emu.config().client_secret)
+        );
+        assert_eq!(
+            zoom_webhook_url_validation(client, c("qgg8vlvZRS6UYooatFL8Aw").as_ptr(), &mut out),
+            ZoomResult::Ok
+        );
+        assert!(take(out).contains("encryptedToken"));
+        assert_eq!(
+            zoom_webhook_url_validation(client, c("a:b").as_ptr(), &mut out),
+            ZoomResult::Webhook
+        );
+        assert_eq!(
+            zoom_skill(
+                client,
+                c("get_user_profile").as_ptr(),
+                c("app-user").as_ptr(),
+                null(),
+                &mut out
+            ),
+            ZoomResult::NotConnected
+        );
+        assert_eq!(
+            zoom_skill(
+                client,
+                c("dance").as_ptr(),
+                c("app-user").as_ptr(),
+                null(),
+                &mut out
+            ),
+            ZoomResult::InvalidInput
+        );
+        assert_eq!(
+            zoom_skill(
+                client,
+                c("list_meetings").as_ptr(),
+                c("app-user").as_ptr(),
+                c(r#"{"limit": "x"}"#).as_ptr(),
+                &mut out
+            ),
+            ZoomResult::InvalidJson
+        );
+
         // Connecting needs a redirect URI (user OAuth): without one, a configuration error.
         assert_eq!(
             zoom_integration_add(client, c("app-user").as_ptr(), &mut out),
@@ -464,6 +555,56 @@ fn a_sync_through_the_abi_reports_progress_to_a_c_callback() {
         );
         let page: serde_json::Value = serde_json::from_str(&take(out)).unwrap();
         assert!(page["hits"].is_array());
+        assert_eq!(
+            zoom_skill(
+                client,
+                c("get_user_profile").as_ptr(),
+                c("app-user").as_ptr(),
+                null(),
+                &mut out
+            ),
+            ZoomResult::Ok,
+            "{:?}",
+            last()
+        );
+        let me: serde_json::Value = serde_json::from_str(&take(out)).unwrap();
+        assert_eq!(me["email"], "user0@example.com");
+        assert_eq!(
+            zoom_skill(
+                client,
+                c("list_meetings").as_ptr(),
+                c("app-user").as_ptr(),
+                c(r#"{"limit": 2}"#).as_ptr(),
+                &mut out
+            ),
+            ZoomResult::Ok,
+            "{:?}",
+            last()
+        );
+        assert!(
+            serde_json::from_str::<serde_json::Value>(&take(out))
+                .unwrap()
+                .as_array()
+                .unwrap()
+                .len()
+                <= 2
+        );
+        let past = c(
+            r#"{"topic": "Too late", "start": {"at": "2001-01-01T00:00:00Z"}, "duration_minutes": 30}"#,
+        );
+        assert_eq!(
+            zoom_skill(
+                client,
+                c("schedule_meeting").as_ptr(),
+                c("app-user").as_ptr(),
+                past.as_ptr(),
+                &mut out
+            ),
+            ZoomResult::InvalidInput,
+            "{:?}",
+            last()
+        );
+        assert!(last().0.contains("past"), "{:?}", last());
         assert_eq!(zoom_client_free(client), ZoomResult::Ok);
     }
 }
