@@ -144,6 +144,12 @@ typedef struct ZoomClientHandle ZoomClientHandle;
  */
 typedef void (*ZoomSyncProgressFn)(const char *kind, uint64_t done, int64_t total, void *user_data);
 
+/**
+ * Called as a download goes: bytes written so far, the file's size (-1 while unknown), and
+ * the caller's `user_data`. It runs on a library thread and must not call the library.
+ */
+typedef void (*ZoomDownloadProgressFn)(uint64_t downloaded, int64_t total, void *user_data);
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -408,6 +414,53 @@ ZoomResult zoom_skill(const struct ZoomClientHandle *client,
                       const char *user_id,
                       const char *args_json,
                       char **out);
+
+/**
+ * Refresh a grant now (`user_id` NULL: the account's Server-to-Server token), through the
+ * same single-flight, leased refresh as every call; the token itself is not handed out.
+ *
+ * # Safety
+ * As `zoom_request`.
+ */
+ZoomResult zoom_refresh(const struct ZoomClientHandle *client, const char *user_id);
+
+/**
+ * Disconnect a user: revoke the grant at Zoom and remove it from the store (removed even when
+ * Zoom cannot be reached; the error is returned after).
+ *
+ * # Safety
+ * As `zoom_request`.
+ */
+ZoomResult zoom_disconnect(const struct ZoomClientHandle *client, const char *user_id);
+
+/**
+ * One page of cloud recordings (`GET /users/{userId}/recordings`): `query_json` is
+ * `{"from": "2026-01-01", "to": "2026-01-31", "page_size": 30, "next_page_token": ..}` (at
+ * most a month). `*out`: the page as JSON.
+ *
+ * # Safety
+ * As `zoom_request`.
+ */
+ZoomResult zoom_recordings_list(const struct ZoomClientHandle *client,
+                                const char *user_id,
+                                const char *query_json,
+                                char **out);
+
+/**
+ * Download a recording file (`download_url` from a recording) to `path`, through a `.part`
+ * file renamed when complete and resumed after a cut; the credential goes only to Zoom's
+ * hosts. `*out`: the report (`bytes`, ...).
+ *
+ * # Safety
+ * As `zoom_request`; `progress` is NULL or a function safe to call from another thread.
+ */
+ZoomResult zoom_recording_download(const struct ZoomClientHandle *client,
+                                   const char *user_id,
+                                   const char *download_url,
+                                   const char *path,
+                                   ZoomDownloadProgressFn progress,
+                                   void *user_data,
+                                   char **out);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -761,3 +761,138 @@ pub unsafe extern "C" fn zoom_skill(
         unsafe { give_json(out, &v) }
     })
 }
+
+fn key_of(h: &ZoomClientHandle, user_id: Option<&str>) -> Result<zoom_sdk::TokenKey, Failure> {
+    Ok(match user_id {
+        Some(u) => zoom_sdk::TokenKey::user(u),
+        None => zoom_sdk::TokenKey::Account(
+            h.client
+                .config()
+                .account_id()
+                .ok_or_else(|| {
+                    Failure::Sdk(zoom_sdk::Error::Config {
+                        field: "account_id".into(),
+                        message: "Server-to-Server OAuth needs the account id (ZOOM_ACCOUNT_ID)"
+                            .into(),
+                    })
+                })?
+                .to_string(),
+        ),
+    })
+}
+
+/// Refresh a grant now (`user_id` NULL: the account's Server-to-Server token), through the
+/// same single-flight, leased refresh as every call; the token itself is not handed out.
+///
+/// # Safety
+/// As `zoom_request`.
+#[no_mangle]
+pub unsafe extern "C" fn zoom_refresh(
+    client: *const ZoomClientHandle,
+    user_id: *const c_char,
+) -> ZoomResult {
+    guard(|| {
+        // SAFETY: as the caller promised.
+        let h = unsafe { handle(client) }?;
+        let user = unsafe { opt_text(user_id, "user_id") }?;
+        let key = key_of(h, user)?;
+        block_on(h.client.tokens().force_refresh(&key))??;
+        Ok(())
+    })
+}
+
+/// Disconnect a user: revoke the grant at Zoom and remove it from the store (removed even when
+/// Zoom cannot be reached; the error is returned after).
+///
+/// # Safety
+/// As `zoom_request`.
+#[no_mangle]
+pub unsafe extern "C" fn zoom_disconnect(
+    client: *const ZoomClientHandle,
+    user_id: *const c_char,
+) -> ZoomResult {
+    guard(|| {
+        // SAFETY: as the caller promised.
+        let h = unsafe { handle(client) }?;
+        let user = unsafe { text(user_id, "user_id") }?;
+        block_on(h.client.disconnect(user))??;
+        Ok(())
+    })
+}
+
+/// One page of cloud recordings (`GET /users/{userId}/recordings`): `query_json` is
+/// `{"from": "2026-01-01", "to": "2026-01-31", "page_size": 30, "next_page_token": ..}` (at
+/// most a month). `*out`: the page as JSON.
+///
+/// # Safety
+/// As `zoom_request`.
+#[no_mangle]
+pub unsafe extern "C" fn zoom_recordings_list(
+    client: *const ZoomClientHandle,
+    user_id: *const c_char,
+    query_json: *const c_char,
+    out: *mut *mut c_char,
+) -> ZoomResult {
+    guard(|| {
+        // SAFETY: as the caller promised.
+        let h = unsafe { handle(client) }?;
+        let user = unsafe { opt_text(user_id, "user_id") }?;
+        let q = unsafe { text(query_json, "query_json") }?;
+        let query: zoom_sdk::api::ListRecordings =
+            serde_json::from_str(q).map_err(|e| Failure::Json(format!("query_json: {e}")))?;
+        if out.is_null() {
+            return Err(Failure::Null("out"));
+        }
+        let s = session(h, user)?;
+        let page = block_on(s.recordings().list("me", &query))??;
+        unsafe { give_json(out, &page) }
+    })
+}
+
+/// Called as a download goes: bytes written so far, the file's size (-1 while unknown), and
+/// the caller's `user_data`. It runs on a library thread and must not call the library.
+pub type ZoomDownloadProgressFn =
+    Option<extern "C" fn(downloaded: u64, total: i64, user_data: *mut c_void)>;
+
+/// Download a recording file (`download_url` from a recording) to `path`, through a `.part`
+/// file renamed when complete and resumed after a cut; the credential goes only to Zoom's
+/// hosts. `*out`: the report (`bytes`, ...).
+///
+/// # Safety
+/// As `zoom_request`; `progress` is NULL or a function safe to call from another thread.
+#[no_mangle]
+pub unsafe extern "C" fn zoom_recording_download(
+    client: *const ZoomClientHandle,
+    user_id: *const c_char,
+    download_url: *const c_char,
+    path: *const c_char,
+    progress: ZoomDownloadProgressFn,
+    user_data: *mut c_void,
+    out: *mut *mut c_char,
+) -> ZoomResult {
+    guard(|| {
+        // SAFETY: as the caller promised.
+        let h = unsafe { handle(client) }?;
+        let user = unsafe { opt_text(user_id, "user_id") }?;
+        let url = unsafe { text(download_url, "download_url") }?;
+        let path = unsafe { text(path, "path") }?;
+        if out.is_null() {
+            return Err(Failure::Null("out"));
+        }
+        let s = session(h, user)?;
+        let data = UserData(user_data);
+        let report = block_on(s.recordings().download_to_file(
+            url,
+            path,
+            zoom_sdk::api::DownloadAuth::OAuth,
+            move |p| {
+                if let Some(cb) = progress {
+                    let total = p.total.and_then(|t| i64::try_from(t).ok()).unwrap_or(-1);
+                    let d = &data;
+                    cb(p.downloaded, total, d.0);
+                }
+            },
+        ))??;
+        unsafe { give_json(out, &report) }
+    })
+}

@@ -20,13 +20,8 @@ mod boundary;
 mod client;
 
 pub use boundary::ZoomResult;
-pub use client::{
-    zoom_client_free, zoom_client_new_from_env, zoom_client_new_from_json, zoom_health,
-    zoom_health_report, zoom_integration_add, zoom_integration_complete, zoom_integration_search,
-    zoom_integration_status, zoom_integration_sync, zoom_meeting_create, zoom_meeting_get,
-    zoom_meetings_list, zoom_readiness, zoom_request, zoom_service_descriptor, zoom_skill,
-    zoom_webhook_url_validation, zoom_webhook_verify, ZoomClientHandle, ZoomSyncProgressFn,
-};
+// Every exported function and type of the client handle.
+pub use client::*;
 
 use std::ffi::{c_char, CStr, CString};
 use std::sync::OnceLock;

@@ -150,6 +150,24 @@ fn null_and_garbage_arguments_are_codes_with_messages() {
                 ),
                 want
             );
+            assert_eq!(zoom_refresh(cl, null()), want);
+            assert_eq!(zoom_disconnect(cl, c("u").as_ptr()), want);
+            assert_eq!(
+                zoom_recordings_list(cl, null(), c("{}").as_ptr(), &mut out),
+                want
+            );
+            assert_eq!(
+                zoom_recording_download(
+                    cl,
+                    null(),
+                    c("u").as_ptr(),
+                    c("/tmp/x").as_ptr(),
+                    None,
+                    null_mut(),
+                    &mut out
+                ),
+                want
+            );
             assert!(out.is_null(), "nothing is handed out on failure");
         }
         assert_eq!(zoom_client_free(null_mut()), ZoomResult::Ok);
@@ -605,8 +623,119 @@ fn a_sync_through_the_abi_reports_progress_to_a_c_callback() {
             last()
         );
         assert!(last().0.contains("past"), "{:?}", last());
+        // Recordings: a page, then one file downloaded with progress.
+        let q = c(&format!(
+            r#"{{"from": "{}", "to": "{}", "page_size": 300}}"#,
+            day(-30),
+            day(0)
+        ));
+        assert_eq!(
+            zoom_recordings_list(client, c("app-user").as_ptr(), q.as_ptr(), &mut out),
+            ZoomResult::Ok,
+            "{:?}",
+            last()
+        );
+        let page: serde_json::Value = serde_json::from_str(&take(out)).unwrap();
+        let file = page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|m| m["recording_files"].as_array().unwrap().clone())
+            .min_by_key(|f| f["file_size"].as_u64().unwrap())
+            .expect("a recording file in the last 30 days");
+        let target = dir.join("file.bin");
+        let got = AtomicU64::new(0);
+        let url = c(file["download_url"].as_str().unwrap());
+        let r = zoom_recording_download(
+            client,
+            c("app-user").as_ptr(),
+            url.as_ptr(),
+            c(target.to_str().unwrap()).as_ptr(),
+            Some(on_bytes),
+            &got as *const AtomicU64 as *mut c_void,
+            &mut out,
+        );
+        assert_eq!(r, ZoomResult::Ok, "{:?}", last());
+        let report: serde_json::Value = serde_json::from_str(&take(out)).unwrap();
+        assert_eq!(report["bytes"], file["file_size"]);
+        assert_eq!(
+            std::fs::metadata(&target).unwrap().len(),
+            file["file_size"].as_u64().unwrap()
+        );
+        assert_eq!(
+            got.load(Ordering::SeqCst),
+            file["file_size"].as_u64().unwrap()
+        );
+        assert_eq!(
+            zoom_recordings_list(
+                client,
+                c("app-user").as_ptr(),
+                c(r#"{"from": "soon"}"#).as_ptr(),
+                &mut out
+            ),
+            ZoomResult::InvalidJson
+        );
+
+        // Many threads on one client at once.
+        let shared = client as usize;
+        let threads: Vec<_> = (0..8)
+            .map(|_| {
+                std::thread::spawn(move || {
+                    for _ in 0..10 {
+                        let mut out: *mut c_char = null_mut();
+                        let cl = shared as *const ZoomClientHandle;
+                        let r = zoom_meetings_list(cl, c("app-user").as_ptr(), null(), &mut out);
+                        assert_eq!(r, ZoomResult::Ok, "{:?}", last());
+                        take(out);
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+
+        // Refresh, then disconnect: the user must connect again.
+        assert_eq!(
+            zoom_refresh(client, c("app-user").as_ptr()),
+            ZoomResult::Ok,
+            "{:?}",
+            last()
+        );
+        assert_eq!(
+            zoom_disconnect(client, c("app-user").as_ptr()),
+            ZoomResult::Ok,
+            "{:?}",
+            last()
+        );
+        assert_eq!(
+            zoom_skill(
+                client,
+                c("get_user_profile").as_ptr(),
+                c("app-user").as_ptr(),
+                null(),
+                &mut out
+            ),
+            ZoomResult::NotConnected
+        );
+        assert_eq!(
+            zoom_refresh(client, c("app-user").as_ptr()),
+            ZoomResult::ReauthorizationRequired,
+            "{:?}",
+            last()
+        );
         assert_eq!(zoom_client_free(client), ZoomResult::Ok);
     }
+}
+
+fn day(offset: i64) -> String {
+    (chrono::Utc::now().date_naive() + chrono::Duration::days(offset)).to_string()
+}
+
+extern "C" fn on_bytes(downloaded: u64, _total: i64, user_data: *mut c_void) {
+    // SAFETY: the test passes a pointer to an AtomicU64 that outlives the download.
+    let n = unsafe { &*(user_data as *const AtomicU64) };
+    n.fetch_max(downloaded, Ordering::SeqCst);
 }
 
 fn chrono_now() -> String {
