@@ -41,3 +41,14 @@ query() { python3 -c "import sys,urllib.parse as u; print(u.parse_qs(u.urlparse(
 valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite \
   --error-exitcode=3 "$work/example" run c-user
 echo "C example: passed under valgrind (no definite leak, no invalid access)"
+
+# The ABI's bad-input test under valgrind too: NULLs, strangers, invalid UTF-8 and JSON, frees.
+abi_test="$(cargo test -q -p zoom-ffi --test abi --no-run --message-format=json 2>/dev/null \
+  | python3 -c "import json,sys
+for l in sys.stdin:
+    m = json.loads(l)
+    if m.get('reason') == 'compiler-artifact' and m.get('executable') and m['target']['name'] == 'abi':
+        print(m['executable'])")"
+valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite \
+  --error-exitcode=3 "$abi_test" --exact null_and_garbage_arguments_are_codes_with_messages --test-threads=1 -q
+echo "ABI bad-input test: passed under valgrind"
