@@ -41,7 +41,7 @@ if ! command -v curl >/dev/null; then
 fi
 # The C ABI's tests and example: a C and a C++ compiler, pkg-config, valgrind.
 missing=""
-for tool in cc:gcc c++:g++ pkg-config:pkg-config valgrind:valgrind; do
+for tool in cc:gcc c++:g++ make:make pkg-config:pkg-config valgrind:valgrind; do
   command -v "${tool%%:*}" >/dev/null || missing="$missing ${tool##*:}"
 done
 if [ -n "$missing" ]; then

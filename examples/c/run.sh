@@ -11,10 +11,10 @@ trap 'kill "${emu_pid:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
 
 PROFILE=debug bash scripts/install-c.sh "$work/prefix" >/dev/null
 export PKG_CONFIG_PATH="$work/prefix/lib/pkgconfig"
-cc -std=c11 -Wall -Wextra -Werror -pedantic examples/c/example.c -o "$work/example" $(pkg-config --cflags --libs zoom_sdk)
+make -s -C examples/c OUT="$work"
 cc -std=c11 -Wall -Wextra -Werror -pedantic examples/c/example.c -o "$work/example-static" \
   $(pkg-config --cflags zoom_sdk) "$work/prefix/lib/libzoom_sdk.a" $(pkg-config --static --libs-only-l zoom_sdk | sed 's/-lzoom_sdk//')
-echo "built the C example (shared and static) with pkg-config"
+echo "built the C and C++ examples with pkg-config (shared) and the C example static"
 
 cargo build -q -p zoom-emulator --bin zoom-emulator
 "$target/debug/zoom-emulator" --port 0 --no-request-log > "$work/emulator.out" 2>/dev/null &
@@ -41,6 +41,9 @@ query() { python3 -c "import sys,urllib.parse as u; print(u.parse_qs(u.urlparse(
 valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite \
   --error-exitcode=3 "$work/example" run c-user
 echo "C example: passed under valgrind (no definite leak, no invalid access)"
+valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite \
+  --error-exitcode=3 "$work/example-cpp" c-user
+echo "C++ example (RAII handles): passed under valgrind"
 
 # The ABI's bad-input test under valgrind too: NULLs, strangers, invalid UTF-8 and JSON, frees.
 abi_test="$(cargo test -q -p zoom-ffi --test abi --no-run --message-format=json 2>/dev/null \
