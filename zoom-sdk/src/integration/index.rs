@@ -636,17 +636,20 @@ impl LocalIndex {
                     format!(
                         "WITH m AS MATERIALIZED (SELECT rowid AS id, bm25(zoom_sdk_index_fts, 10.0, 4.0, 2.0, 1.0) AS score \
                          FROM zoom_sdk_index_fts WHERE zoom_sdk_index_fts MATCH {q} ORDER BY score{cap}) \
-                         SELECT i.id, -m.score AS score FROM m CROSS JOIN zoom_sdk_index_items i \
+                         SELECT i.id, -m.score AS score, (SELECT count(*) FROM m) AS matched FROM m CROSS JOIN zoom_sdk_index_items i \
                          WHERE i.id = m.id AND {where_} ORDER BY m.score, i.start_time DESC, i.id LIMIT {limit} OFFSET {off}"
                     )
                 };
                 sql.text = text(Some(cap));
-                let mut rows = self.ranked(&sql).await?;
-                if rows.len() <= size {
+                let mut rows = self.ranked_counted(&sql).await?;
+                // Short, and the cap may have cut matches off (an empty page does not say how
+                // many matched): rank every match.
+                let capped = rows.first().is_none_or(|r| r.2 as usize >= cap);
+                if rows.len() <= size && capped {
                     sql.text = text(None);
-                    rows = self.ranked(&sql).await?;
+                    rows = self.ranked_counted(&sql).await?;
                 }
-                rows
+                rows.into_iter().map(|(id, score, _)| (id, score)).collect()
             }
             Db::Postgres(_) => {
                 sql.text = format!(
@@ -666,6 +669,13 @@ impl LocalIndex {
         }
         let hits = self.hits(user_id, query, &ranked).await?;
         Ok(SearchPage::new(hits, more.then_some(offset + size)))
+    }
+
+    async fn ranked_counted(&self, sql: &Sql) -> Result<Vec<(i64, f64, i64)>> {
+        on_db!(&self.db, pool => bind_all!(sqlx::query_as(&sql.text), &sql.args)
+            .fetch_all(pool)
+            .await)
+        .map_err(db_err)
     }
 
     async fn ranked(&self, sql: &Sql) -> Result<Vec<(i64, f64)>> {
