@@ -53,6 +53,28 @@ unsafe fn handle<'a>(p: *const ZoomClientHandle) -> Result<&'a ZoomClientHandle,
     Ok(unsafe { &*p })
 }
 
+/// The shape of every call on a client that answers JSON: the client and `out` checked, `f`
+/// run with the client, its value handed out, all inside the guard.
+///
+/// # Safety
+/// `client` is NULL or from this library; `out` is NULL or writable.
+unsafe fn answer<T: serde::Serialize>(
+    client: *const ZoomClientHandle,
+    out: *mut *mut c_char,
+    f: impl FnOnce(&ZoomClientHandle) -> Result<T, Failure>,
+) -> ZoomResult {
+    guard(|| {
+        // SAFETY: as the caller promised.
+        let h = unsafe { handle(client) }?;
+        if out.is_null() {
+            return Err(Failure::Null("out"));
+        }
+        let v = f(h)?;
+        // SAFETY: checked non-NULL; writable as the caller promised.
+        unsafe { give_json(out, &v) }
+    })
+}
+
 /// Build a client from variables named like the environment's (`ZOOM_CLIENT_ID`, ...).
 fn build(
     lookup: impl Fn(&str) -> Option<String> + Clone,
@@ -252,18 +274,16 @@ pub unsafe extern "C" fn zoom_meetings_list(
     query_json: *const c_char,
     out: *mut *mut c_char,
 ) -> ZoomResult {
-    guard(|| {
-        // SAFETY: as the caller promised.
-        let h = unsafe { handle(client) }?;
-        let user = unsafe { opt_text(user_id, "user_id") }?;
-        let query: ListMeetings = unsafe { json_arg(query_json, "query_json", true) }?;
-        if out.is_null() {
-            return Err(Failure::Null("out"));
-        }
-        let s = session(h, user)?;
-        let page = block_on(s.meetings().list("me", &query))??;
-        unsafe { give_json(out, &page) }
-    })
+    // SAFETY: as the caller promised; each argument is read inside.
+    unsafe {
+        answer(client, out, |h| {
+            let user = opt_text(user_id, "user_id")?;
+            let query: ListMeetings = json_arg(query_json, "query_json", true)?;
+            let s = session(h, user)?;
+            let page = block_on(s.meetings().list("me", &query))??;
+            Ok(page)
+        })
+    }
 }
 
 /// Create a meeting for `host` ("me" or a Zoom user id) from Zoom's JSON (`{"topic": ..,
@@ -279,22 +299,20 @@ pub unsafe extern "C" fn zoom_meeting_create(
     meeting_json: *const c_char,
     out: *mut *mut c_char,
 ) -> ZoomResult {
-    guard(|| {
-        // SAFETY: as the caller promised.
-        let h = unsafe { handle(client) }?;
-        let user = unsafe { opt_text(user_id, "user_id") }?;
-        let host = unsafe { text(host, "host") }?;
-        let meeting: CreateMeeting = {
-            let s = unsafe { text(meeting_json, "meeting_json") }?;
-            serde_json::from_str(s).map_err(|e| Failure::Json(format!("meeting_json: {e}")))?
-        };
-        if out.is_null() {
-            return Err(Failure::Null("out"));
-        }
-        let s = session(h, user)?;
-        let m = block_on(s.meetings().create(host, &meeting))??;
-        unsafe { give_json(out, &m) }
-    })
+    // SAFETY: as the caller promised; each argument is read inside.
+    unsafe {
+        answer(client, out, |h| {
+            let user = opt_text(user_id, "user_id")?;
+            let host = text(host, "host")?;
+            let meeting: CreateMeeting = {
+                let s = text(meeting_json, "meeting_json")?;
+                serde_json::from_str(s).map_err(|e| Failure::Json(format!("meeting_json: {e}")))?
+            };
+            let s = session(h, user)?;
+            let m = block_on(s.meetings().create(host, &meeting))??;
+            Ok(m)
+        })
+    }
 }
 
 /// Get one meeting; `*out`: the meeting as JSON. A meeting that does not exist is
@@ -309,17 +327,15 @@ pub unsafe extern "C" fn zoom_meeting_get(
     meeting_id: u64,
     out: *mut *mut c_char,
 ) -> ZoomResult {
-    guard(|| {
-        // SAFETY: as the caller promised.
-        let h = unsafe { handle(client) }?;
-        let user = unsafe { opt_text(user_id, "user_id") }?;
-        if out.is_null() {
-            return Err(Failure::Null("out"));
-        }
-        let s = session(h, user)?;
-        let m = block_on(s.meetings().get(meeting_id))??;
-        unsafe { give_json(out, &m) }
-    })
+    // SAFETY: as the caller promised; each argument is read inside.
+    unsafe {
+        answer(client, out, |h| {
+            let user = opt_text(user_id, "user_id")?;
+            let s = session(h, user)?;
+            let m = block_on(s.meetings().get(meeting_id))??;
+            Ok(m)
+        })
+    }
 }
 
 /// The overall health report as JSON (status, token store, Zoom's reachability; no secret).
@@ -331,15 +347,13 @@ pub unsafe extern "C" fn zoom_health(
     client: *const ZoomClientHandle,
     out: *mut *mut c_char,
 ) -> ZoomResult {
-    guard(|| {
-        // SAFETY: as the caller promised.
-        let h = unsafe { handle(client) }?;
-        if out.is_null() {
-            return Err(Failure::Null("out"));
-        }
-        let report = block_on(HealthMonitor::new(h.client.clone()).overall())?;
-        unsafe { give_json(out, &report) }
-    })
+    // SAFETY: as the caller promised; each argument is read inside.
+    unsafe {
+        answer(client, out, |h| {
+            let report = block_on(HealthMonitor::new(h.client.clone()).overall())?;
+            Ok(report)
+        })
+    }
 }
 
 /// Start connecting `user_id` (the application's user): `*out` gets `{"url", "state",
@@ -354,16 +368,14 @@ pub unsafe extern "C" fn zoom_integration_add(
     user_id: *const c_char,
     out: *mut *mut c_char,
 ) -> ZoomResult {
-    guard(|| {
-        // SAFETY: as the caller promised.
-        let h = unsafe { handle(client) }?;
-        let user = unsafe { text(user_id, "user_id") }?;
-        if out.is_null() {
-            return Err(Failure::Null("out"));
-        }
-        let started = block_on(h.integration.add(user))??;
-        unsafe { give_json(out, &started) }
-    })
+    // SAFETY: as the caller promised; each argument is read inside.
+    unsafe {
+        answer(client, out, |h| {
+            let user = text(user_id, "user_id")?;
+            let started = block_on(h.integration.add(user))??;
+            Ok(started)
+        })
+    }
 }
 
 /// Finish a connection from the callback's `state` and `code`; `*out` gets the connected user
@@ -379,17 +391,15 @@ pub unsafe extern "C" fn zoom_integration_complete(
     code: *const c_char,
     out: *mut *mut c_char,
 ) -> ZoomResult {
-    guard(|| {
-        // SAFETY: as the caller promised.
-        let h = unsafe { handle(client) }?;
-        let state = unsafe { text(state, "state") }?;
-        let code = unsafe { text(code, "code") }?;
-        if out.is_null() {
-            return Err(Failure::Null("out"));
-        }
-        let connected = block_on(h.integration.complete(state, code))??;
-        unsafe { give_json(out, &connected) }
-    })
+    // SAFETY: as the caller promised; each argument is read inside.
+    unsafe {
+        answer(client, out, |h| {
+            let state = text(state, "state")?;
+            let code = text(code, "code")?;
+            let connected = block_on(h.integration.complete(state, code))??;
+            Ok(connected)
+        })
+    }
 }
 
 /// A user's connection and last sync (`Integration::status`) as JSON.
@@ -402,16 +412,14 @@ pub unsafe extern "C" fn zoom_integration_status(
     user_id: *const c_char,
     out: *mut *mut c_char,
 ) -> ZoomResult {
-    guard(|| {
-        // SAFETY: as the caller promised.
-        let h = unsafe { handle(client) }?;
-        let user = unsafe { text(user_id, "user_id") }?;
-        if out.is_null() {
-            return Err(Failure::Null("out"));
-        }
-        let st = block_on(h.integration.status(user))??;
-        unsafe { give_json(out, &st) }
-    })
+    // SAFETY: as the caller promised; each argument is read inside.
+    unsafe {
+        answer(client, out, |h| {
+            let user = text(user_id, "user_id")?;
+            let st = block_on(h.integration.status(user))??;
+            Ok(st)
+        })
+    }
 }
 
 /// Called after every page of a sync with the kind (`"meeting"`, ...), items done, the total
@@ -441,69 +449,66 @@ pub unsafe extern "C" fn zoom_integration_sync(
     user_data: *mut c_void,
     out: *mut *mut c_char,
 ) -> ZoomResult {
-    guard(|| {
-        // SAFETY: as the caller promised.
-        let h = unsafe { handle(client) }?;
-        let user = unsafe { text(user_id, "user_id") }?;
-        let o: serde_json::Map<String, Value> =
-            unsafe { json_arg(options_json, "options_json", true) }?;
-        if out.is_null() {
-            return Err(Failure::Null("out"));
-        }
-        let bad = |k: &str| Failure::Json(format!("options_json: {k} has the wrong type"));
-        let mut options = SyncOptions::new();
-        for (k, v) in &o {
-            options = match k.as_str() {
-                "kinds" => {
-                    let kinds = v
-                        .as_array()
-                        .ok_or_else(|| bad(k))?
-                        .iter()
-                        .map(|s| s.as_str().and_then(ItemKind::parse).ok_or_else(|| bad(k)))
-                        .collect::<Result<Vec<_>, _>>()?;
-                    options.kinds(kinds)
-                }
-                "full" => options.full(v.as_bool().ok_or_else(|| bad(k))?),
-                "past_meetings" => options.past_meetings(v.as_bool().ok_or_else(|| bad(k))?),
-                "recordings_days" => options.recordings_days(
-                    v.as_u64()
-                        .and_then(|n| u32::try_from(n).ok())
-                        .ok_or_else(|| bad(k))?,
-                ),
-                "page_size" => options.page_size(
-                    v.as_u64()
-                        .and_then(|n| u32::try_from(n).ok())
-                        .ok_or_else(|| bad(k))?,
-                ),
-                "skip_if_busy" if v.as_bool().ok_or_else(|| bad(k))? => {
-                    options.on_busy(OnBusy::Skip)
-                }
-                "skip_if_busy" => options,
-                other => {
-                    return Err(Failure::Json(format!(
-                        "options_json: unknown key {other:?}"
-                    )))
-                }
-            };
-        }
-        if let Some(cb) = progress {
-            let data = Arc::new(UserData(user_data));
-            let names: Vec<(ItemKind, std::ffi::CString)> = ItemKind::ALL
-                .iter()
-                .filter_map(|k| std::ffi::CString::new(k.as_str()).ok().map(|c| (*k, c)))
-                .collect();
-            options = options.on_progress(move |p| {
-                let name = names
+    // SAFETY: as the caller promised; each argument is read inside.
+    unsafe {
+        answer(client, out, |h| {
+            let user = text(user_id, "user_id")?;
+            let o: serde_json::Map<String, Value> = json_arg(options_json, "options_json", true)?;
+            let bad = |k: &str| Failure::Json(format!("options_json: {k} has the wrong type"));
+            let mut options = SyncOptions::new();
+            for (k, v) in &o {
+                options = match k.as_str() {
+                    "kinds" => {
+                        let kinds = v
+                            .as_array()
+                            .ok_or_else(|| bad(k))?
+                            .iter()
+                            .map(|s| s.as_str().and_then(ItemKind::parse).ok_or_else(|| bad(k)))
+                            .collect::<Result<Vec<_>, _>>()?;
+                        options.kinds(kinds)
+                    }
+                    "full" => options.full(v.as_bool().ok_or_else(|| bad(k))?),
+                    "past_meetings" => options.past_meetings(v.as_bool().ok_or_else(|| bad(k))?),
+                    "recordings_days" => options.recordings_days(
+                        v.as_u64()
+                            .and_then(|n| u32::try_from(n).ok())
+                            .ok_or_else(|| bad(k))?,
+                    ),
+                    "page_size" => options.page_size(
+                        v.as_u64()
+                            .and_then(|n| u32::try_from(n).ok())
+                            .ok_or_else(|| bad(k))?,
+                    ),
+                    "skip_if_busy" if v.as_bool().ok_or_else(|| bad(k))? => {
+                        options.on_busy(OnBusy::Skip)
+                    }
+                    "skip_if_busy" => options,
+                    other => {
+                        return Err(Failure::Json(format!(
+                            "options_json: unknown key {other:?}"
+                        )))
+                    }
+                };
+            }
+            if let Some(cb) = progress {
+                let data = Arc::new(UserData(user_data));
+                let names: Vec<(ItemKind, std::ffi::CString)> = ItemKind::ALL
                     .iter()
-                    .find(|(k, _)| *k == p.kind)
-                    .map_or(c"".as_ptr(), |(_, c)| c.as_ptr());
-                let total = p.total.and_then(|t| i64::try_from(t).ok()).unwrap_or(-1);
-                cb(name, p.done, total, data.0);
-            });
-        }
-        let report = block_on(h.integration.sync(user, options))??;
-        unsafe { give_json(out, &report) }
-    })
+                    .filter_map(|k| std::ffi::CString::new(k.as_str()).ok().map(|c| (*k, c)))
+                    .collect();
+                options = options.on_progress(move |p| {
+                    let name = names
+                        .iter()
+                        .find(|(k, _)| *k == p.kind)
+                        .map_or(c"".as_ptr(), |(_, c)| c.as_ptr());
+                    let total = p.total.and_then(|t| i64::try_from(t).ok()).unwrap_or(-1);
+                    cb(name, p.done, total, data.0);
+                });
+            }
+            let report = block_on(h.integration.sync(user, options))??;
+            Ok(report)
+        })
+    }
 }
 
 /// Ranked search over a user's index. `filters_json` (optional): `{"kinds": ["meeting"],
@@ -520,18 +525,16 @@ pub unsafe extern "C" fn zoom_integration_search(
     filters_json: *const c_char,
     out: *mut *mut c_char,
 ) -> ZoomResult {
-    guard(|| {
-        // SAFETY: as the caller promised.
-        let h = unsafe { handle(client) }?;
-        let user = unsafe { text(user_id, "user_id") }?;
-        let q = unsafe { text(query, "query") }?;
-        let filters: SearchFilters = unsafe { json_arg(filters_json, "filters_json", true) }?;
-        if out.is_null() {
-            return Err(Failure::Null("out"));
-        }
-        let page = block_on(h.integration.search(user, q, &filters))??;
-        unsafe { give_json(out, &page) }
-    })
+    // SAFETY: as the caller promised; each argument is read inside.
+    unsafe {
+        answer(client, out, |h| {
+            let user = text(user_id, "user_id")?;
+            let q = text(query, "query")?;
+            let filters: SearchFilters = json_arg(filters_json, "filters_json", true)?;
+            let page = block_on(h.integration.search(user, q, &filters))??;
+            Ok(page)
+        })
+    }
 }
 
 /// Verify a webhook (the raw body bytes and the `x-zm-request-timestamp` and `x-zm-signature`
@@ -550,42 +553,41 @@ pub unsafe extern "C" fn zoom_webhook_verify(
     signature: *const c_char,
     out: *mut *mut c_char,
 ) -> ZoomResult {
-    guard(|| {
-        // SAFETY: as the caller promised.
-        let h = unsafe { handle(client) }?;
-        if body.is_null() && body_len > 0 {
-            return Err(Failure::Null("body"));
-        }
-        let bytes: &[u8] = if body_len == 0 {
-            &[]
-        } else {
-            // SAFETY: non-NULL, and the caller promises body_len readable bytes.
-            unsafe { std::slice::from_raw_parts(body, body_len) }
-        };
-        let ts = unsafe { text(timestamp, "timestamp") }?;
-        let sig = unsafe { text(signature, "signature") }?;
-        if out.is_null() {
-            return Err(Failure::Null("out"));
-        }
-        let secret = h.client.config().webhook_secret_token().ok_or_else(|| {
-            Failure::Sdk(zoom_sdk::Error::Config {
-                field: "webhook_secret_token".into(),
-                message: "webhooks need the app's Secret Token (ZOOM_WEBHOOK_SECRET_TOKEN)".into(),
-            })
-        })?;
-        let req = WebhookRequest {
-            timestamp: Some(ts),
-            signature: Some(sig),
-            body: bytes,
-        };
-        let verifier = WebhookVerifier::from_secret(secret.clone());
-        verifier
-            .verify(&req)
-            .map_err(|e| Failure::Sdk(zoom_sdk::Error::from(e)))?;
-        let event =
-            WebhookEvent::parse(bytes).map_err(|e| Failure::Sdk(zoom_sdk::Error::from(e)))?;
-        unsafe { give_json(out, &event) }
-    })
+    // SAFETY: as the caller promised; each argument is read inside.
+    unsafe {
+        answer(client, out, |h| {
+            if body.is_null() && body_len > 0 {
+                return Err(Failure::Null("body"));
+            }
+            let bytes: &[u8] = if body_len == 0 {
+                &[]
+            } else {
+                // Non-NULL, and the caller promises body_len readable bytes.
+                std::slice::from_raw_parts(body, body_len)
+            };
+            let ts = text(timestamp, "timestamp")?;
+            let sig = text(signature, "signature")?;
+            let secret = h.client.config().webhook_secret_token().ok_or_else(|| {
+                Failure::Sdk(zoom_sdk::Error::Config {
+                    field: "webhook_secret_token".into(),
+                    message: "webhooks need the app's Secret Token (ZOOM_WEBHOOK_SECRET_TOKEN)"
+                        .into(),
+                })
+            })?;
+            let req = WebhookRequest {
+                timestamp: Some(ts),
+                signature: Some(sig),
+                body: bytes,
+            };
+            let verifier = WebhookVerifier::from_secret(secret.clone());
+            verifier
+                .verify(&req)
+                .map_err(|e| Failure::Sdk(zoom_sdk::Error::from(e)))?;
+            let event =
+                WebhookEvent::parse(bytes).map_err(|e| Failure::Sdk(zoom_sdk::Error::from(e)))?;
+            Ok(event)
+        })
+    }
 }
 
 /// One of the four health reports as JSON: `kind` is `"overall"`, `"tokens"`, `"connection"` or
@@ -599,31 +601,29 @@ pub unsafe extern "C" fn zoom_health_report(
     kind: *const c_char,
     out: *mut *mut c_char,
 ) -> ZoomResult {
-    guard(|| {
-        // SAFETY: as the caller promised.
-        let h = unsafe { handle(client) }?;
-        let kind = unsafe { text(kind, "kind") }?;
-        if out.is_null() {
-            return Err(Failure::Null("out"));
-        }
-        let m = HealthMonitor::new(h.client.clone());
-        let v = block_on(async {
-            Ok(match kind {
-                "overall" => serde_json::to_value(m.overall().await),
-                "tokens" => serde_json::to_value(m.tokens().await),
-                "connection" => serde_json::to_value(m.connection().await),
-                "summary" => serde_json::to_value(m.summary().await),
-                _ => {
-                    return Err(Failure::Sdk(zoom_sdk::Error::InvalidInput {
-                        field: "kind".into(),
-                        message: "must be overall, tokens, connection or summary".into(),
-                    }))
-                }
-            })
-        })??
-        .map_err(|e| Failure::Json(e.to_string()))?;
-        unsafe { give_json(out, &v) }
-    })
+    // SAFETY: as the caller promised; each argument is read inside.
+    unsafe {
+        answer(client, out, |h| {
+            let kind = text(kind, "kind")?;
+            let m = HealthMonitor::new(h.client.clone());
+            let v = block_on(async {
+                Ok(match kind {
+                    "overall" => serde_json::to_value(m.overall().await),
+                    "tokens" => serde_json::to_value(m.tokens().await),
+                    "connection" => serde_json::to_value(m.connection().await),
+                    "summary" => serde_json::to_value(m.summary().await),
+                    _ => {
+                        return Err(Failure::Sdk(zoom_sdk::Error::InvalidInput {
+                            field: "kind".into(),
+                            message: "must be overall, tokens, connection or summary".into(),
+                        }))
+                    }
+                })
+            })??
+            .map_err(|e| Failure::Json(e.to_string()))?;
+            Ok(v)
+        })
+    }
 }
 
 /// The service registry's descriptor (name, capabilities, chat commands, workflow triggers,
@@ -636,16 +636,14 @@ pub unsafe extern "C" fn zoom_service_descriptor(
     client: *const ZoomClientHandle,
     out: *mut *mut c_char,
 ) -> ZoomResult {
-    guard(|| {
-        // SAFETY: as the caller promised.
-        let h = unsafe { handle(client) }?;
-        if out.is_null() {
-            return Err(Failure::Null("out"));
-        }
-        let status = block_on(HealthMonitor::new(h.client.clone()).overall())?.status;
-        let d = zoom_sdk::service_registry::ServiceDescriptor::new().with_health(status);
-        unsafe { give_json(out, &d) }
-    })
+    // SAFETY: as the caller promised; each argument is read inside.
+    unsafe {
+        answer(client, out, |h| {
+            let status = block_on(HealthMonitor::new(h.client.clone()).overall())?.status;
+            let d = zoom_sdk::service_registry::ServiceDescriptor::new().with_health(status);
+            Ok(d)
+        })
+    }
 }
 
 /// The readiness suite over the variables the client was built from (`online`: also probe
@@ -659,19 +657,17 @@ pub unsafe extern "C" fn zoom_readiness(
     online: bool,
     out: *mut *mut c_char,
 ) -> ZoomResult {
-    guard(|| {
-        // SAFETY: as the caller promised.
-        let h = unsafe { handle(client) }?;
-        if out.is_null() {
-            return Err(Failure::Null("out"));
-        }
-        let verifier = zoom_sdk::readiness::Verifier::with_vars(h.vars.clone())
-            .online(online)
-            .with_store(h.client.store().clone())
-            .with_metrics(h.client.metrics());
-        let report = block_on(verifier.run())?;
-        unsafe { give_json(out, &report) }
-    })
+    // SAFETY: as the caller promised; each argument is read inside.
+    unsafe {
+        answer(client, out, |h| {
+            let verifier = zoom_sdk::readiness::Verifier::with_vars(h.vars.clone())
+                .online(online)
+                .with_store(h.client.store().clone())
+                .with_metrics(h.client.metrics());
+            let report = block_on(verifier.run())?;
+            Ok(report)
+        })
+    }
 }
 
 /// The answer to Zoom's `endpoint.url_validation` for `plain_token` (the JSON body to send
@@ -719,20 +715,17 @@ pub unsafe extern "C" fn zoom_skill(
     args_json: *const c_char,
     out: *mut *mut c_char,
 ) -> ZoomResult {
-    guard(|| {
-        // SAFETY: as the caller promised.
-        let h = unsafe { handle(client) }?;
-        let skill = unsafe { text(skill, "skill") }?;
-        let user = unsafe { text(user_id, "user_id") }?;
-        let args = unsafe { opt_text(args_json, "args_json") }?.unwrap_or("{}");
-        if out.is_null() {
-            return Err(Failure::Null("out"));
-        }
-        fn parse<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, Failure> {
-            serde_json::from_str(s).map_err(|e| Failure::Json(format!("args_json: {e}")))
-        }
-        let skills = zoom_sdk::skills::Skills::new(h.integration.clone());
-        let v: Value = match skill {
+    // SAFETY: as the caller promised; each argument is read inside.
+    unsafe {
+        answer(client, out, |h| {
+            let skill = text(skill, "skill")?;
+            let user = text(user_id, "user_id")?;
+            let args = opt_text(args_json, "args_json")?.unwrap_or("{}");
+            fn parse<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, Failure> {
+                serde_json::from_str(s).map_err(|e| Failure::Json(format!("args_json: {e}")))
+            }
+            let skills = zoom_sdk::skills::Skills::new(h.integration.clone());
+            let v: Value = match skill {
             "list_meetings" => {
                 let o = parse(args)?;
                 serde_json::to_value(block_on(skills.list_meetings(user, &o))??)
@@ -758,8 +751,9 @@ pub unsafe extern "C" fn zoom_skill(
             }
         }
         .map_err(|e| Failure::Json(e.to_string()))?;
-        unsafe { give_json(out, &v) }
-    })
+            Ok(v)
+        })
+    }
 }
 
 fn key_of(h: &ZoomClientHandle, user_id: Option<&str>) -> Result<zoom_sdk::TokenKey, Failure> {
@@ -833,20 +827,18 @@ pub unsafe extern "C" fn zoom_recordings_list(
     query_json: *const c_char,
     out: *mut *mut c_char,
 ) -> ZoomResult {
-    guard(|| {
-        // SAFETY: as the caller promised.
-        let h = unsafe { handle(client) }?;
-        let user = unsafe { opt_text(user_id, "user_id") }?;
-        let q = unsafe { text(query_json, "query_json") }?;
-        let query: zoom_sdk::api::ListRecordings =
-            serde_json::from_str(q).map_err(|e| Failure::Json(format!("query_json: {e}")))?;
-        if out.is_null() {
-            return Err(Failure::Null("out"));
-        }
-        let s = session(h, user)?;
-        let page = block_on(s.recordings().list("me", &query))??;
-        unsafe { give_json(out, &page) }
-    })
+    // SAFETY: as the caller promised; each argument is read inside.
+    unsafe {
+        answer(client, out, |h| {
+            let user = opt_text(user_id, "user_id")?;
+            let q = text(query_json, "query_json")?;
+            let query: zoom_sdk::api::ListRecordings =
+                serde_json::from_str(q).map_err(|e| Failure::Json(format!("query_json: {e}")))?;
+            let s = session(h, user)?;
+            let page = block_on(s.recordings().list("me", &query))??;
+            Ok(page)
+        })
+    }
 }
 
 /// Called as a download goes: bytes written so far, the file's size (-1 while unknown), and
@@ -870,29 +862,27 @@ pub unsafe extern "C" fn zoom_recording_download(
     user_data: *mut c_void,
     out: *mut *mut c_char,
 ) -> ZoomResult {
-    guard(|| {
-        // SAFETY: as the caller promised.
-        let h = unsafe { handle(client) }?;
-        let user = unsafe { opt_text(user_id, "user_id") }?;
-        let url = unsafe { text(download_url, "download_url") }?;
-        let path = unsafe { text(path, "path") }?;
-        if out.is_null() {
-            return Err(Failure::Null("out"));
-        }
-        let s = session(h, user)?;
-        let data = UserData(user_data);
-        let report = block_on(s.recordings().download_to_file(
-            url,
-            path,
-            zoom_sdk::api::DownloadAuth::OAuth,
-            move |p| {
-                if let Some(cb) = progress {
-                    let total = p.total.and_then(|t| i64::try_from(t).ok()).unwrap_or(-1);
-                    let d = &data;
-                    cb(p.downloaded, total, d.0);
-                }
-            },
-        ))??;
-        unsafe { give_json(out, &report) }
-    })
+    // SAFETY: as the caller promised; each argument is read inside.
+    unsafe {
+        answer(client, out, |h| {
+            let user = opt_text(user_id, "user_id")?;
+            let url = text(download_url, "download_url")?;
+            let path = text(path, "path")?;
+            let s = session(h, user)?;
+            let data = UserData(user_data);
+            let report = block_on(s.recordings().download_to_file(
+                url,
+                path,
+                zoom_sdk::api::DownloadAuth::OAuth,
+                move |p| {
+                    if let Some(cb) = progress {
+                        let total = p.total.and_then(|t| i64::try_from(t).ok()).unwrap_or(-1);
+                        let d = &data;
+                        cb(p.downloaded, total, d.0);
+                    }
+                },
+            ))??;
+            Ok(report)
+        })
+    }
 }
