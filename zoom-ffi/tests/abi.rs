@@ -720,7 +720,7 @@ fn a_sync_through_the_abi_reports_progress_to_a_c_callback() {
         );
         assert_eq!(
             zoom_refresh(client, c("app-user").as_ptr()),
-            ZoomResult::ReauthorizationRequired,
+            ZoomResult::NotConnected,
             "{:?}",
             last()
         );

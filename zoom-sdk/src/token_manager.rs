@@ -356,13 +356,16 @@ impl Shared {
                     .is_none()
                 {
                     lock.release().await?;
-                    return Err(Error::ReauthorizationRequired {
-                        connect_url: None,
-                        key: key.to_string(),
-                        reason: if current.is_some() {
-                            "the stored grant has no refresh token".into()
-                        } else {
-                            "no Zoom connection is stored for this user".into()
+                    // Never connected (or disconnected): not the same as a grant Zoom refused.
+                    return Err(match current {
+                        None => Error::NotConnected {
+                            user_id: key.id().to_string(),
+                            connect_url: None,
+                        },
+                        Some(_) => Error::ReauthorizationRequired {
+                            connect_url: None,
+                            key: key.to_string(),
+                            reason: "the stored grant has no refresh token".into(),
                         },
                     });
                 }
@@ -518,10 +521,10 @@ impl Shared {
                 self.remember(key, &t);
                 Ok(credential_of(&t))
             }
-            None => Err(Error::ReauthorizationRequired {
+            // The user disconnected while the token was being refreshed.
+            None => Err(Error::NotConnected {
+                user_id: key.id().to_string(),
                 connect_url: None,
-                key: key.to_string(),
-                reason: "the user disconnected while the token was being refreshed".into(),
             }),
         }
     }

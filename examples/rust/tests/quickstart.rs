@@ -26,7 +26,7 @@ fn quickstart_walks_every_step_against_the_emulator() {
         "[5/6] force expiry and refresh",
         "the SDK refreshed 1 time(s)",
         "[6/6] revoke",
-        "re-authorization required",
+        "has not connected Zoom",
         "Quickstart finished",
     ] {
         assert!(stdout.contains(needle), "missing {needle:?} in:\n{stdout}");

@@ -423,6 +423,13 @@ impl Integration {
                 reason,
                 connect_url: self.connect_url(user_id).await,
             }),
+            Err(Error::NotConnected {
+                user_id: who,
+                connect_url: None,
+            }) => Err(Error::NotConnected {
+                connect_url: self.connect_url(&who).await,
+                user_id: who,
+            }),
             other => other,
         }
     }
