@@ -5,7 +5,7 @@
 //! An event names a Zoom user (`host_id`); the application users it concerns are those whose
 //! grant belongs to that Zoom user, plus any user whose index already holds the item.
 
-use super::item::{IndexedFile, IndexedItem, ItemDetails, ItemKind};
+use super::item::{clean, IndexedFile, IndexedItem, ItemDetails, ItemKind};
 use super::Integration;
 use crate::error::Result;
 use crate::token::TokenKey;
@@ -32,9 +32,9 @@ fn meeting_item(kind: ItemKind, o: &MeetingEventObject, email: &str) -> Option<I
         item_id: id.to_string(),
         zoom_id: Some(id),
         uuid: o.uuid.clone(),
-        topic: o.topic.clone().unwrap_or_default(),
-        agenda: text(&o.extra, "agenda").unwrap_or_default(),
-        host_email: email.to_string(),
+        topic: clean(o.topic.as_deref().unwrap_or_default()),
+        agenda: clean(&text(&o.extra, "agenda").unwrap_or_default()),
+        host_email: clean(email),
         start_time: time(o.start_time.as_deref()),
         duration: o.duration,
         timezone: o.timezone.clone(),
@@ -48,20 +48,15 @@ fn meeting_item(kind: ItemKind, o: &MeetingEventObject, email: &str) -> Option<I
             ..ItemDetails::default()
         },
     })
-    .map(|mut i| {
-        i.topic = i.topic.replace(['\u{E000}', '\u{E001}'], "");
-        i.agenda = i.agenda.replace(['\u{E000}', '\u{E001}'], "");
-        i
-    })
 }
 
 /// The fields a `*.updated` event carries, over the indexed item.
 fn patch(item: &mut IndexedItem, o: &MeetingEventObject) {
     if let Some(t) = &o.topic {
-        item.topic = t.replace(['\u{E000}', '\u{E001}'], "");
+        item.topic = clean(t);
     }
     if let Some(a) = text(&o.extra, "agenda") {
-        item.agenda = a.replace(['\u{E000}', '\u{E001}'], "");
+        item.agenda = clean(&a);
     }
     if let Some(t) = time(o.start_time.as_deref()) {
         item.start_time = Some(t);
@@ -97,13 +92,9 @@ fn recording_item(o: &RecordingEventObject, email: &str) -> Option<IndexedItem> 
         item_id: uuid.clone(),
         zoom_id: o.id,
         uuid: Some(uuid),
-        topic: o
-            .topic
-            .clone()
-            .unwrap_or_default()
-            .replace(['\u{E000}', '\u{E001}'], ""),
+        topic: clean(o.topic.as_deref().unwrap_or_default()),
         agenda: String::new(),
-        host_email: email.to_string(),
+        host_email: clean(email),
         start_time: time(o.start_time.as_deref()),
         duration: o.extra.get("duration").and_then(Value::as_i64),
         timezone: text(&o.extra, "timezone"),
@@ -188,14 +179,14 @@ impl Integration {
                     if created {
                         let email = self.email_of(user).await?;
                         if let Some(item) = meeting_item(kind, &p.object, &email) {
-                            if index.put(user, &item).await? != super::index::Written::Unchanged {
+                            if index.put(user, &item).await? {
                                 update.written += 1;
                             }
                         }
                     } else if updated {
                         if let Some(mut item) = index.get(user, kind, &id.to_string()).await? {
                             patch(&mut item, &p.object);
-                            if index.put(user, &item).await? != super::index::Written::Unchanged {
+                            if index.put(user, &item).await? {
                                 update.written += 1;
                             }
                         }
@@ -222,8 +213,7 @@ impl Integration {
                                 email = p.object.host_email.clone().unwrap_or_default();
                             }
                             if let Some(item) = recording_item(&p.object, &email) {
-                                if index.put(user, &item).await? != super::index::Written::Unchanged
-                                {
+                                if index.put(user, &item).await? {
                                     update.written += 1;
                                 }
                             }

@@ -183,17 +183,6 @@ impl ItemRow {
     }
 }
 
-/// What writing one item did.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Written {
-    /// A new row.
-    Inserted,
-    /// A row whose content changed.
-    Updated,
-    /// Nothing: the stored row has the same digest.
-    Unchanged,
-}
-
 /// The local index. Cheap to clone (a pool).
 #[derive(Clone)]
 pub struct LocalIndex {
@@ -345,13 +334,15 @@ impl LocalIndex {
         Ok(rows.into_iter().collect())
     }
 
-    /// Write `items` and delete `deletions` (ids of `kind`) in one transaction.
+    /// Write `items` (each with its digest) and delete `deletions` (ids of `kind`) in one
+    /// transaction. Per item: `true` if the row is new or changed, `false` if the stored row
+    /// already had that digest.
     pub(crate) async fn write(
         &self,
         user_id: &str,
-        items: &[&IndexedItem],
+        items: &[(&IndexedItem, &str)],
         deletions: &[(ItemKind, String)],
-    ) -> Result<Vec<Written>> {
+    ) -> Result<Vec<bool>> {
         if items.is_empty() && deletions.is_empty() {
             return Ok(Vec::new());
         }
@@ -359,7 +350,7 @@ impl LocalIndex {
         on_db!(&self.db, pool => {
             let mut tx = pool.begin().await.map_err(db_err)?;
             let mut out = Vec::with_capacity(items.len());
-            for item in items {
+            for (item, digest) in items {
                 let done = sqlx::query(UPSERT)
                     .bind(user_id)
                     .bind(item.kind.as_str())
@@ -375,12 +366,12 @@ impl LocalIndex {
                     .bind(&item.timezone)
                     .bind(&item.join_url)
                     .bind(Json(&item.details))
-                    .bind(item.digest())
+                    .bind(*digest)
                     .bind(now)
                     .execute(&mut *tx)
                     .await
                     .map_err(db_err)?;
-                out.push(if done.rows_affected() == 0 { Written::Unchanged } else { Written::Updated });
+                out.push(done.rows_affected() > 0);
             }
             for (kind, id) in deletions {
                 sqlx::query(DELETE_ONE)
@@ -396,15 +387,11 @@ impl LocalIndex {
         })
     }
 
-    /// Write one item: inserted, updated or unchanged.
-    pub(crate) async fn put(&self, user_id: &str, item: &IndexedItem) -> Result<Written> {
-        let existed = self.get(user_id, item.kind, &item.item_id).await?.is_some();
-        let w = self.write(user_id, &[item], &[]).await?;
-        Ok(match (existed, w.first()) {
-            (_, Some(Written::Unchanged) | None) => Written::Unchanged,
-            (false, _) => Written::Inserted,
-            (true, _) => Written::Updated,
-        })
+    /// Write one item; `true` if the row is new or its content changed.
+    pub(crate) async fn put(&self, user_id: &str, item: &IndexedItem) -> Result<bool> {
+        let digest = item.digest();
+        let changed = self.write(user_id, &[(item, &digest)], &[]).await?;
+        Ok(changed.first().copied().unwrap_or(false))
     }
 
     /// Delete one item; `true` if it was there.

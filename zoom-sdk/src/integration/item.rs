@@ -118,7 +118,9 @@ pub struct IndexedItem {
 pub(crate) const MARK_START: char = '\u{E000}';
 pub(crate) const MARK_END: char = '\u{E001}';
 
-fn clean(s: &str) -> String {
+/// `s` without the snippet marks and NUL: every text field goes through it, from a list answer
+/// or a webhook alike, so both give the same digest.
+pub(crate) fn clean(s: &str) -> String {
     s.chars()
         .filter(|c| *c != MARK_START && *c != MARK_END && *c != '\0')
         .collect()

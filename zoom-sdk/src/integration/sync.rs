@@ -705,29 +705,31 @@ impl Run<'_> {
         seen: &mut HashSet<String>,
         counts: &mut KindCounts,
     ) -> Result<()> {
-        let mut changed: Vec<IndexedItem> = Vec::new();
-        let mut is_new: Vec<bool> = Vec::new();
+        // Each changed item with its digest (computed once) and whether the index had it.
+        let mut changed: Vec<(IndexedItem, String, bool)> = Vec::new();
         for item in items {
             counts.fetched += 1;
             // Listed twice in one run (a meeting both scheduled and past): the first wins.
             if !seen.insert(item.item_id.clone()) {
                 continue;
             }
+            let digest = item.digest();
             match existing.get(&item.item_id) {
-                Some(d) if *d == item.digest() => counts.unchanged += 1,
+                Some(d) if *d == digest => counts.unchanged += 1,
                 old => {
-                    is_new.push(old.is_none());
-                    changed.push(item);
+                    let is_new = old.is_none();
+                    changed.push((item, digest, is_new));
                 }
             }
         }
-        let refs: Vec<&IndexedItem> = changed.iter().collect();
-        let written = self.index.write(self.user_id, &refs, &[]).await?;
-        for (w, new) in written.into_iter().zip(is_new) {
-            match (w, new) {
-                (super::index::Written::Unchanged, _) => counts.unchanged += 1,
-                (_, true) => counts.inserted += 1,
-                (_, false) => counts.updated += 1,
+        let rows: Vec<(&IndexedItem, &str)> =
+            changed.iter().map(|(i, d, _)| (i, d.as_str())).collect();
+        let written = self.index.write(self.user_id, &rows, &[]).await?;
+        for (wrote, (_, _, is_new)) in written.into_iter().zip(&changed) {
+            match (wrote, is_new) {
+                (false, _) => counts.unchanged += 1,
+                (true, true) => counts.inserted += 1,
+                (true, false) => counts.updated += 1,
             }
         }
         Ok(())
