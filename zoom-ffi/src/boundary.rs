@@ -286,6 +286,14 @@ pub(crate) unsafe fn json_arg<T: serde::de::DeserializeOwned + Default>(
     }
     // SAFETY: as the caller promised.
     let s = unsafe { text(p, arg) }?;
+    parse_json(s, arg)
+}
+
+/// JSON text of argument `arg` read as `T` (a parse or shape error names the argument).
+pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
+    s: &str,
+    arg: &'static str,
+) -> Result<T, Failure> {
     serde_json::from_str(s).map_err(|e| Failure::Json(format!("{arg}: {e}")))
 }
 

@@ -3,7 +3,7 @@
 //! about Zoom is decided here.
 
 use crate::boundary::{
-    block_on, give_json, guard, json_arg, opt_text, text, Failure, Outcome, ZoomResult,
+    block_on, give_json, guard, json_arg, opt_text, parse_json, text, Failure, Outcome, ZoomResult,
 };
 use serde_json::Value;
 use std::collections::HashSet;
@@ -236,29 +236,24 @@ pub unsafe extern "C" fn zoom_request(
     body_json: *const c_char,
     out: *mut *mut c_char,
 ) -> ZoomResult {
-    guard(|| {
-        // SAFETY: as the caller promised, for every argument below.
-        let h = unsafe { handle(client) }?;
-        let user = unsafe { opt_text(user_id, "user_id") }?;
-        let method = unsafe { text(method, "method") }?;
-        let path = unsafe { text(path, "path") }?;
-        let body: Option<Value> = match unsafe { opt_text(body_json, "body_json") }? {
-            None => None,
-            Some(b) => Some(
-                serde_json::from_str(b).map_err(|e| Failure::Json(format!("body_json: {e}")))?,
-            ),
-        };
-        if out.is_null() {
-            return Err(Failure::Null("out"));
-        }
-        let s = session(h, user)?;
-        let mut req = RawRequest::new(method, path);
-        if let Some(b) = body {
-            req = req.body(b);
-        }
-        let v = block_on(s.raw(&req))??;
-        unsafe { give_json(out, &v) }
-    })
+    // SAFETY: as the caller promised; each argument is read inside.
+    unsafe {
+        answer(client, out, |h| {
+            let user = opt_text(user_id, "user_id")?;
+            let method = text(method, "method")?;
+            let path = text(path, "path")?;
+            let body: Option<Value> = opt_text(body_json, "body_json")?
+                .map(|b| parse_json(b, "body_json"))
+                .transpose()?;
+            let s = session(h, user)?;
+            let mut req = RawRequest::new(method, path);
+            if let Some(b) = body {
+                req = req.body(b);
+            }
+            let v = block_on(s.raw(&req))??;
+            Ok(v)
+        })
+    }
 }
 
 /// One page of a user's meetings (`GET /users/{userId}/meetings`). `query_json` (optional):
@@ -304,10 +299,8 @@ pub unsafe extern "C" fn zoom_meeting_create(
         answer(client, out, |h| {
             let user = opt_text(user_id, "user_id")?;
             let host = text(host, "host")?;
-            let meeting: CreateMeeting = {
-                let s = text(meeting_json, "meeting_json")?;
-                serde_json::from_str(s).map_err(|e| Failure::Json(format!("meeting_json: {e}")))?
-            };
+            let meeting: CreateMeeting =
+                parse_json(text(meeting_json, "meeting_json")?, "meeting_json")?;
             let s = session(h, user)?;
             let m = block_on(s.meetings().create(host, &meeting))??;
             Ok(m)
@@ -721,25 +714,22 @@ pub unsafe extern "C" fn zoom_skill(
             let skill = text(skill, "skill")?;
             let user = text(user_id, "user_id")?;
             let args = opt_text(args_json, "args_json")?.unwrap_or("{}");
-            fn parse<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, Failure> {
-                serde_json::from_str(s).map_err(|e| Failure::Json(format!("args_json: {e}")))
-            }
             let skills = zoom_sdk::skills::Skills::new(h.integration.clone());
             let v: Value = match skill {
             "list_meetings" => {
-                let o = parse(args)?;
+                let o = parse_json(args, "args_json")?;
                 serde_json::to_value(block_on(skills.list_meetings(user, &o))??)
             }
             "create_meeting" => {
-                let m = parse(args)?;
+                let m = parse_json(args, "args_json")?;
                 serde_json::to_value(block_on(skills.create_meeting(user, &m))??)
             }
             "schedule_meeting" => {
-                let m = parse(args)?;
+                let m = parse_json(args, "args_json")?;
                 serde_json::to_value(block_on(skills.schedule_meeting(user, &m))??)
             }
             "get_recordings" => {
-                let r = parse(args)?;
+                let r = parse_json(args, "args_json")?;
                 serde_json::to_value(block_on(skills.get_recordings(user, &r))??)
             }
             "get_user_profile" => serde_json::to_value(block_on(skills.get_user_profile(user))??),
@@ -831,9 +821,8 @@ pub unsafe extern "C" fn zoom_recordings_list(
     unsafe {
         answer(client, out, |h| {
             let user = opt_text(user_id, "user_id")?;
-            let q = text(query_json, "query_json")?;
             let query: zoom_sdk::api::ListRecordings =
-                serde_json::from_str(q).map_err(|e| Failure::Json(format!("query_json: {e}")))?;
+                parse_json(text(query_json, "query_json")?, "query_json")?;
             let s = session(h, user)?;
             let page = block_on(s.recordings().list("me", &query))??;
             Ok(page)
