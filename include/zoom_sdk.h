@@ -42,7 +42,8 @@ enum ZoomResult
    */
   ZOOM_RESULT_INVALID_UTF8 = 2,
   /**
-   * A JSON argument did not parse, or had the wrong shape.
+   * A JSON argument did not parse, or had the wrong shape for a typed argument (valid JSON
+   * whose settings or options are wrong is `ZOOM_RESULT_INVALID_INPUT`, naming them).
    */
   ZOOM_RESULT_INVALID_JSON = 3,
   /**

@@ -20,7 +20,8 @@ pub enum ZoomResult {
     NullArgument = 1,
     /// A string was not UTF-8.
     InvalidUtf8 = 2,
-    /// A JSON argument did not parse, or had the wrong shape.
+    /// A JSON argument did not parse, or had the wrong shape for a typed argument (valid JSON
+    /// whose settings or options are wrong is `ZOOM_RESULT_INVALID_INPUT`, naming them).
     InvalidJson = 3,
     /// A bug in the library (a Rust panic), stopped at the boundary.
     Panic = 4,

@@ -5,28 +5,22 @@
 use crate::boundary::{
     block_on, give_json, guard, json_arg, opt_text, parse_json, text, Failure, Outcome, ZoomResult,
 };
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::collections::HashSet;
 use std::ffi::{c_char, c_void};
 use std::sync::{Arc, Mutex, OnceLock};
 use zoom_sdk::api::{ListMeetings, RawRequest};
+use zoom_sdk::bindings::{Service, SyncRequest};
 use zoom_sdk::health::HealthMonitor;
-use zoom_sdk::integration::{
-    Integration, ItemKind, LocalIndex, OnBusy, SearchFilters, SyncOptions,
-};
+use zoom_sdk::integration::{ItemKind, SearchFilters};
 use zoom_sdk::models::CreateMeeting;
-use zoom_sdk::store::{LegacyOptions, StoreSpec, TokenEncryption};
-use zoom_sdk::webhooks::{WebhookEvent, WebhookRequest, WebhookVerifier};
-use zoom_sdk::{ZoomClient, ZoomConfig, ZoomSession};
+use zoom_sdk::ZoomSession;
 
 /// An opaque client: configuration, token store, index. Create it with
 /// `zoom_client_new_from_json` or `zoom_client_new_from_env`, free it with `zoom_client_free`.
 /// One client may be used from many threads at once.
 pub struct ZoomClientHandle {
-    client: ZoomClient,
-    integration: Integration,
-    /// The variables the client was built from (for the readiness suite); never shown.
-    vars: Vec<(String, String)>,
+    service: Service,
 }
 
 fn live_clients() -> &'static Mutex<HashSet<usize>> {
@@ -75,33 +69,10 @@ unsafe fn answer<T: serde::Serialize>(
     })
 }
 
-/// Build a client from variables named like the environment's (`ZOOM_CLIENT_ID`, ...).
-fn build(
-    lookup: impl Fn(&str) -> Option<String> + Clone,
-    vars: Vec<(String, String)>,
-) -> Result<ZoomClientHandle, Failure> {
-    let config = ZoomConfig::from_lookup(lookup.clone())?;
-    let spec = StoreSpec::from_lookup(lookup.clone())?;
-    let (client, index) = block_on(async {
-        let l = lookup.clone();
-        let store = spec
-            .open(
-                move || TokenEncryption::from_lookup(l),
-                LegacyOptions::from_lookup(lookup.clone()),
-            )
-            .await?;
-        let client = ZoomClient::builder(config)
-            .token_store(store.clone())
-            .build()?;
-        let index = LocalIndex::from_lookup(store.as_ref(), lookup).await?;
-        Ok::<_, zoom_sdk::Error>((client, index))
-    })??;
-    let integration = Integration::new(client.clone()).with_index(index);
-    Ok(ZoomClientHandle {
-        client,
-        integration,
-        vars,
-    })
+/// Build a client from `ZOOM_*` variables.
+fn build(vars: std::collections::BTreeMap<String, String>) -> Result<ZoomClientHandle, Failure> {
+    let service = block_on(Service::from_vars(vars))??;
+    Ok(ZoomClientHandle { service })
 }
 
 /// # Safety
@@ -138,31 +109,7 @@ pub unsafe extern "C" fn zoom_client_new_from_json(
         }
         // SAFETY: as the caller promised.
         let v: serde_json::Map<String, Value> = unsafe { json_arg(json, "json", false) }?;
-        let mut vars = std::collections::HashMap::new();
-        for (k, v) in v {
-            let name = format!("ZOOM_{}", k.to_ascii_uppercase());
-            if !zoom_sdk::config::ENV_VARIABLES.contains(&name.as_str()) {
-                return Err(Failure::Json(format!(
-                    "json: unknown key {k:?} (keys are the ZOOM_* variables' names in lower case, without ZOOM_)"
-                )));
-            }
-            let value = match v {
-                Value::String(s) => s,
-                Value::Bool(b) => if b { "1" } else { "0" }.to_string(),
-                Value::Number(n) => n.to_string(),
-                Value::Array(a) => a
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                _ => return Err(Failure::Json(format!("json: {k} must be a string"))),
-            };
-            vars.insert(name, value);
-        }
-        let list: Vec<(String, String)> =
-            vars.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-        let vars = Arc::new(vars);
-        let h = build(move |k: &str| vars.get(k).cloned(), list)?;
+        let h = build(Service::vars_from_json(&v)?)?;
         // SAFETY: as the caller promised.
         unsafe { hand_out(out, h) }
     })
@@ -178,10 +125,7 @@ pub unsafe extern "C" fn zoom_client_new_from_env(out: *mut *mut ZoomClientHandl
         if out.is_null() {
             return Err(Failure::Null("out"));
         }
-        let vars = std::env::vars()
-            .filter(|(k, _)| k.starts_with("ZOOM_") || k == "ENCRYPTION_KEY")
-            .collect();
-        let h = build(|k: &str| std::env::var(k).ok(), vars)?;
+        let h = build(Service::vars_from_env())?;
         // SAFETY: as the caller promised.
         unsafe { hand_out(out, h) }
     })
@@ -216,8 +160,8 @@ pub unsafe extern "C" fn zoom_client_free(client: *mut ZoomClientHandle) -> Zoom
 /// The session of `user_id` (NULL: the account's, Server-to-Server).
 fn session(h: &ZoomClientHandle, user_id: Option<&str>) -> Result<ZoomSession, Failure> {
     Ok(match user_id {
-        Some(u) => h.client.user(u),
-        None => h.client.account()?,
+        Some(u) => h.service.client().user(u),
+        None => h.service.client().account()?,
     })
 }
 
@@ -343,7 +287,7 @@ pub unsafe extern "C" fn zoom_health(
     // SAFETY: as the caller promised; each argument is read inside.
     unsafe {
         answer(client, out, |h| {
-            let report = block_on(HealthMonitor::new(h.client.clone()).overall())?;
+            let report = block_on(HealthMonitor::new(h.service.client().clone()).overall())?;
             Ok(report)
         })
     }
@@ -365,7 +309,7 @@ pub unsafe extern "C" fn zoom_integration_add(
     unsafe {
         answer(client, out, |h| {
             let user = text(user_id, "user_id")?;
-            let started = block_on(h.integration.add(user))??;
+            let started = block_on(h.service.integration().add(user))??;
             Ok(started)
         })
     }
@@ -389,7 +333,7 @@ pub unsafe extern "C" fn zoom_integration_complete(
         answer(client, out, |h| {
             let state = text(state, "state")?;
             let code = text(code, "code")?;
-            let connected = block_on(h.integration.complete(state, code))??;
+            let connected = block_on(h.service.integration().complete(state, code))??;
             Ok(connected)
         })
     }
@@ -409,7 +353,7 @@ pub unsafe extern "C" fn zoom_integration_status(
     unsafe {
         answer(client, out, |h| {
             let user = text(user_id, "user_id")?;
-            let st = block_on(h.integration.status(user))??;
+            let st = block_on(h.service.integration().status(user))??;
             Ok(st)
         })
     }
@@ -446,43 +390,8 @@ pub unsafe extern "C" fn zoom_integration_sync(
     unsafe {
         answer(client, out, |h| {
             let user = text(user_id, "user_id")?;
-            let o: serde_json::Map<String, Value> = json_arg(options_json, "options_json", true)?;
-            let bad = |k: &str| Failure::Json(format!("options_json: {k} has the wrong type"));
-            let mut options = SyncOptions::new();
-            for (k, v) in &o {
-                options = match k.as_str() {
-                    "kinds" => {
-                        let kinds = v
-                            .as_array()
-                            .ok_or_else(|| bad(k))?
-                            .iter()
-                            .map(|s| s.as_str().and_then(ItemKind::parse).ok_or_else(|| bad(k)))
-                            .collect::<Result<Vec<_>, _>>()?;
-                        options.kinds(kinds)
-                    }
-                    "full" => options.full(v.as_bool().ok_or_else(|| bad(k))?),
-                    "past_meetings" => options.past_meetings(v.as_bool().ok_or_else(|| bad(k))?),
-                    "recordings_days" => options.recordings_days(
-                        v.as_u64()
-                            .and_then(|n| u32::try_from(n).ok())
-                            .ok_or_else(|| bad(k))?,
-                    ),
-                    "page_size" => options.page_size(
-                        v.as_u64()
-                            .and_then(|n| u32::try_from(n).ok())
-                            .ok_or_else(|| bad(k))?,
-                    ),
-                    "skip_if_busy" if v.as_bool().ok_or_else(|| bad(k))? => {
-                        options.on_busy(OnBusy::Skip)
-                    }
-                    "skip_if_busy" => options,
-                    other => {
-                        return Err(Failure::Json(format!(
-                            "options_json: unknown key {other:?}"
-                        )))
-                    }
-                };
-            }
+            let request: SyncRequest = json_arg(options_json, "options_json", true)?;
+            let mut options = request.into_options();
             if let Some(cb) = progress {
                 let data = Arc::new(UserData(user_data));
                 let names: Vec<(ItemKind, std::ffi::CString)> = ItemKind::ALL
@@ -498,7 +407,7 @@ pub unsafe extern "C" fn zoom_integration_sync(
                     cb(name, p.done, total, data.0);
                 });
             }
-            let report = block_on(h.integration.sync(user, options))??;
+            let report = block_on(h.service.integration().sync(user, options))??;
             Ok(report)
         })
     }
@@ -524,7 +433,7 @@ pub unsafe extern "C" fn zoom_integration_search(
             let user = text(user_id, "user_id")?;
             let q = text(query, "query")?;
             let filters: SearchFilters = json_arg(filters_json, "filters_json", true)?;
-            let page = block_on(h.integration.search(user, q, &filters))??;
+            let page = block_on(h.service.integration().search(user, q, &filters))??;
             Ok(page)
         })
     }
@@ -560,24 +469,7 @@ pub unsafe extern "C" fn zoom_webhook_verify(
             };
             let ts = text(timestamp, "timestamp")?;
             let sig = text(signature, "signature")?;
-            let secret = h.client.config().webhook_secret_token().ok_or_else(|| {
-                Failure::Sdk(zoom_sdk::Error::Config {
-                    field: "webhook_secret_token".into(),
-                    message: "webhooks need the app's Secret Token (ZOOM_WEBHOOK_SECRET_TOKEN)"
-                        .into(),
-                })
-            })?;
-            let req = WebhookRequest {
-                timestamp: Some(ts),
-                signature: Some(sig),
-                body: bytes,
-            };
-            let verifier = WebhookVerifier::from_secret(secret.clone());
-            verifier
-                .verify(&req)
-                .map_err(|e| Failure::Sdk(zoom_sdk::Error::from(e)))?;
-            let event =
-                WebhookEvent::parse(bytes).map_err(|e| Failure::Sdk(zoom_sdk::Error::from(e)))?;
+            let event = h.service.verify_webhook(bytes, Some(ts), Some(sig))?;
             Ok(event)
         })
     }
@@ -598,22 +490,7 @@ pub unsafe extern "C" fn zoom_health_report(
     unsafe {
         answer(client, out, |h| {
             let kind = text(kind, "kind")?;
-            let m = HealthMonitor::new(h.client.clone());
-            let v = block_on(async {
-                Ok(match kind {
-                    "overall" => serde_json::to_value(m.overall().await),
-                    "tokens" => serde_json::to_value(m.tokens().await),
-                    "connection" => serde_json::to_value(m.connection().await),
-                    "summary" => serde_json::to_value(m.summary().await),
-                    _ => {
-                        return Err(Failure::Sdk(zoom_sdk::Error::InvalidInput {
-                            field: "kind".into(),
-                            message: "must be overall, tokens, connection or summary".into(),
-                        }))
-                    }
-                })
-            })??
-            .map_err(|e| Failure::Json(e.to_string()))?;
+            let v = block_on(h.service.call("health", json!({ "kind": kind }), None))??;
             Ok(v)
         })
     }
@@ -632,8 +509,7 @@ pub unsafe extern "C" fn zoom_service_descriptor(
     // SAFETY: as the caller promised; each argument is read inside.
     unsafe {
         answer(client, out, |h| {
-            let status = block_on(HealthMonitor::new(h.client.clone()).overall())?.status;
-            let d = zoom_sdk::service_registry::ServiceDescriptor::new().with_health(status);
+            let d = block_on(h.service.call("service_descriptor", Value::Null, None))??;
             Ok(d)
         })
     }
@@ -653,11 +529,10 @@ pub unsafe extern "C" fn zoom_readiness(
     // SAFETY: as the caller promised; each argument is read inside.
     unsafe {
         answer(client, out, |h| {
-            let verifier = zoom_sdk::readiness::Verifier::with_vars(h.vars.clone())
-                .online(online)
-                .with_store(h.client.store().clone())
-                .with_metrics(h.client.metrics());
-            let report = block_on(verifier.run())?;
+            let report = block_on(
+                h.service
+                    .call("readiness", json!({ "online": online }), None),
+            )??;
             Ok(report)
         })
     }
@@ -681,13 +556,9 @@ pub unsafe extern "C" fn zoom_webhook_url_validation(
         if out.is_null() {
             return Err(Failure::Null("out"));
         }
-        let receiver = h
-            .client
-            .webhook_receiver(zoom_sdk::webhooks::WebhookDispatcher::new())?;
-        let body = receiver
-            .url_validation_reply(token)
-            .map_err(|e| Failure::Sdk(zoom_sdk::Error::from(e)))?;
-        unsafe { crate::boundary::give(out, body) }
+        let body = h.service.url_validation(token)?;
+        // SAFETY: checked non-NULL; writable as the caller promised.
+        unsafe { give_json(out, &body) }
     })
 }
 
@@ -713,56 +584,14 @@ pub unsafe extern "C" fn zoom_skill(
         answer(client, out, |h| {
             let skill = text(skill, "skill")?;
             let user = text(user_id, "user_id")?;
-            let args = opt_text(args_json, "args_json")?.unwrap_or("{}");
-            let skills = zoom_sdk::skills::Skills::new(h.integration.clone());
-            let v: Value = match skill {
-            "list_meetings" => {
-                let o = parse_json(args, "args_json")?;
-                serde_json::to_value(block_on(skills.list_meetings(user, &o))??)
-            }
-            "create_meeting" => {
-                let m = parse_json(args, "args_json")?;
-                serde_json::to_value(block_on(skills.create_meeting(user, &m))??)
-            }
-            "schedule_meeting" => {
-                let m = parse_json(args, "args_json")?;
-                serde_json::to_value(block_on(skills.schedule_meeting(user, &m))??)
-            }
-            "get_recordings" => {
-                let r = parse_json(args, "args_json")?;
-                serde_json::to_value(block_on(skills.get_recordings(user, &r))??)
-            }
-            "get_user_profile" => serde_json::to_value(block_on(skills.get_user_profile(user))??),
-            other => {
-                return Err(Failure::Sdk(zoom_sdk::Error::InvalidInput {
-                    field: "skill".into(),
-                    message: format!("unknown skill {other:?}: list_meetings, create_meeting, schedule_meeting, get_recordings or get_user_profile"),
-                }))
-            }
-        }
-        .map_err(|e| Failure::Json(e.to_string()))?;
+            let args = match opt_text(args_json, "args_json")? {
+                Some(a) => parse_json(a, "args_json")?,
+                None => Value::Null,
+            };
+            let v = block_on(h.service.skill(skill, user, args))??;
             Ok(v)
         })
     }
-}
-
-fn key_of(h: &ZoomClientHandle, user_id: Option<&str>) -> Result<zoom_sdk::TokenKey, Failure> {
-    Ok(match user_id {
-        Some(u) => zoom_sdk::TokenKey::user(u),
-        None => zoom_sdk::TokenKey::Account(
-            h.client
-                .config()
-                .account_id()
-                .ok_or_else(|| {
-                    Failure::Sdk(zoom_sdk::Error::Config {
-                        field: "account_id".into(),
-                        message: "Server-to-Server OAuth needs the account id (ZOOM_ACCOUNT_ID)"
-                            .into(),
-                    })
-                })?
-                .to_string(),
-        ),
-    })
 }
 
 /// Refresh a grant now (`user_id` NULL: the account's Server-to-Server token), through the
@@ -779,8 +608,10 @@ pub unsafe extern "C" fn zoom_refresh(
         // SAFETY: as the caller promised.
         let h = unsafe { handle(client) }?;
         let user = unsafe { opt_text(user_id, "user_id") }?;
-        let key = key_of(h, user)?;
-        block_on(h.client.tokens().force_refresh(&key))??;
+        block_on(
+            h.service
+                .call("tokens.refresh", json!({ "user_id": user }), None),
+        )??;
         Ok(())
     })
 }
@@ -799,7 +630,7 @@ pub unsafe extern "C" fn zoom_disconnect(
         // SAFETY: as the caller promised.
         let h = unsafe { handle(client) }?;
         let user = unsafe { text(user_id, "user_id") }?;
-        block_on(h.client.disconnect(user))??;
+        block_on(h.service.client().disconnect(user))??;
         Ok(())
     })
 }

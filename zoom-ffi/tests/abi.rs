@@ -64,11 +64,11 @@ fn null_and_garbage_arguments_are_codes_with_messages() {
         );
         assert_eq!(
             zoom_client_new_from_json(c(r#"{"nonsense": 1}"#).as_ptr(), &mut client),
-            ZoomResult::InvalidJson
+            ZoomResult::InvalidInput
         );
         assert_eq!(
             zoom_client_new_from_json(c(r#"{"client_id": {}}"#).as_ptr(), &mut client),
-            ZoomResult::InvalidJson
+            ZoomResult::InvalidInput
         );
         assert_eq!(
             zoom_client_new_from_json(c("{}").as_ptr(), &mut client),
@@ -431,7 +431,7 @@ fn a_client_from_json_calls_the_emulator_and_maps_errors() {
                 c(r#"{"limit": "x"}"#).as_ptr(),
                 &mut out
             ),
-            ZoomResult::InvalidJson
+            ZoomResult::InvalidInput
         );
 
         // Connecting needs a redirect URI (user OAuth): without one, a configuration error.

@@ -33,6 +33,7 @@
 #![warn(missing_docs)]
 
 pub mod api;
+pub mod bindings;
 pub mod client;
 pub mod config;
 pub mod error;
