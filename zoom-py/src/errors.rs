@@ -1,0 +1,52 @@
+//! SDK errors become the Python exceptions of `zoom_sdk.errors`, in one place: the error's JSON
+//! form (kind, message, status, Zoom code, tracking id, retry-after, ...) goes to
+//! `zoom_sdk.errors._from_native`, which picks the class for the kind.
+
+use pyo3::exceptions::PyRuntimeError;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use serde_json::{json, Value};
+
+static FROM_NATIVE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+/// The Python exception for an error given as JSON (`{"kind": .., "message": .., ...}`).
+pub fn exception(py: Python<'_>, info: &Value) -> PyErr {
+    let made = (|| -> PyResult<PyErr> {
+        let f = FROM_NATIVE.get_or_try_init(py, || {
+            Ok::<_, PyErr>(
+                py.import("zoom_sdk.errors")?
+                    .getattr("_from_native")?
+                    .unbind(),
+            )
+        })?;
+        let info = pythonize::pythonize(py, info)?;
+        let exc = f.bind(py).call1((info,))?;
+        Ok(PyErr::from_value(exc))
+    })();
+    made.unwrap_or_else(|e| {
+        PyRuntimeError::new_err(format!(
+            "zoom_sdk: {} (and the exception could not be built: {e})",
+            info.get("message").and_then(Value::as_str).unwrap_or("error")
+        ))
+    })
+}
+
+/// The Python exception for an SDK error.
+pub fn from_sdk(py: Python<'_>, e: &zoom_sdk::Error) -> PyErr {
+    let info = serde_json::to_value(e)
+        .unwrap_or_else(|_| json!({"kind": e.kind().name(), "message": e.to_string()}));
+    exception(py, &info)
+}
+
+/// A Rust panic, as a `ZoomError` of kind `internal` (never an abort).
+pub fn from_panic(py: Python<'_>, payload: Box<dyn std::any::Any + Send>) -> PyErr {
+    let what = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into());
+    exception(
+        py,
+        &json!({"kind": "internal", "message": format!("internal error in zoom_sdk (please report): {what}")}),
+    )
+}
