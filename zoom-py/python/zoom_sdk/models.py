@@ -420,11 +420,14 @@ class IntegrationStatus(Model):
 
 
 class SyncReport(Model):
-    """What a sync did: ``outcome``, counts per kind, API calls and time."""
+    """What a sync did: ``outcome`` (``"completed"``, or ``"busy"`` with the ``holder`` of
+    the lease and ``until``), counts per kind, API calls and time."""
 
     __slots__ = ()
     user_id: str
     outcome: str
+    holder: Optional[str]
+    until: Optional[datetime]
     run_id: Optional[str]
     resumed: bool
     full_recordings: bool

@@ -194,7 +194,9 @@ pub enum SyncOutcome {
 pub struct SyncReport {
     /// The application's user.
     pub user_id: String,
-    /// Completed, or busy elsewhere.
+    /// Completed, or busy elsewhere; flattened in JSON (`"outcome": "busy", "holder": ..,
+    /// "until": ..`).
+    #[serde(flatten)]
     pub outcome: SyncOutcome,
     /// The run (the same across resumed attempts).
     pub run_id: Option<String>,
