@@ -2,11 +2,16 @@
 
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
+from typing_extensions import final
+
+__all__ = ["__version__", "NativeClient", "error_kinds", "_panic_for_test"]
+
 __version__: str
 
 def error_kinds() -> List[Tuple[str, int]]: ...
 def _panic_for_test() -> None: ...
 
+@final
 class NativeClient:
     def __new__(
         cls, settings: Optional[Dict[str, Any]] = None, from_env: bool = False

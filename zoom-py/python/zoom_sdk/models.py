@@ -15,6 +15,8 @@ from typing import (
     Callable,
     ClassVar,
     Dict,
+    FrozenSet,
+    Tuple,
     Generic,
     Iterator,
     List,
@@ -87,8 +89,8 @@ class Model:
 
     __slots__ = ("_raw", "_typed")
     _converters: ClassVar[Optional[Dict[str, Callable[[Any], Any]]]] = None
-    _declared: ClassVar[tuple] = ()
-    _hidden: ClassVar[frozenset] = frozenset()
+    _declared: ClassVar[Tuple[str, ...]] = ()
+    _hidden: ClassVar[FrozenSet[str]] = frozenset()
 
     def __init__(self, data: Mapping[str, Any]) -> None:
         cls = type(self)
