@@ -1,0 +1,69 @@
+//! The Rust SDK's figures against an emulator someone else started (`ZOOM_EMULATOR_URL`), so
+//! that a benchmark in another language can print them beside its own from the same run.
+//! Prints one JSON object: `meetings.get` calls per second sequential and with 64 in flight,
+//! and 300-item `meetings.list` pages per second. `ZOOM_BENCH_CALLS` sets the call count.
+
+use futures_util::{stream, StreamExt, TryStreamExt};
+use std::time::Instant;
+use zoom_sdk::api::ListMeetings;
+use zoom_sdk::http::RateLimits;
+use zoom_sdk::{ZoomClient, ZoomConfig};
+
+type Res<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+#[tokio::main]
+async fn main() -> Res<()> {
+    let base = std::env::var("ZOOM_EMULATOR_URL").map_err(|_| "set ZOOM_EMULATOR_URL")?;
+    let n: usize = std::env::var("ZOOM_BENCH_CALLS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2000);
+    let info: serde_json::Value = reqwest::get(format!("{base}/_emulator/config"))
+        .await?
+        .json()
+        .await?;
+    let s = |k: &str| info[k].as_str().unwrap_or_default().to_string();
+    let config = ZoomConfig::builder()
+        .client_id(s("client_id"))
+        .client_secret(s("client_secret"))
+        .account_id(s("account_id"))
+        .api_base_url(s("api_base_url"))
+        .oauth_base_url(s("oauth_base_url"))
+        .rate_limits(RateLimits::disabled())
+        .build()?;
+    let client = ZoomClient::new(config)?;
+    let account = client.account()?;
+    let meetings = account.meetings();
+    let first = meetings
+        .list("me", &ListMeetings::new().page_size(1))
+        .await?;
+    let id = first.items.first().ok_or("no meeting")?.id;
+    for _ in 0..20 {
+        meetings.get(id).await?;
+    }
+    let t = Instant::now();
+    for _ in 0..n {
+        meetings.get(id).await?;
+    }
+    let seq = n as f64 / t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    stream::iter(0..n)
+        .map(|_| meetings.get(id))
+        .buffer_unordered(64)
+        .try_collect::<Vec<_>>()
+        .await?;
+    let par = n as f64 / t.elapsed().as_secs_f64();
+    let pages = (n / 20).max(10);
+    let q = ListMeetings::new().page_size(300);
+    let t = Instant::now();
+    for _ in 0..pages {
+        let p = meetings.list("me", &q).await?;
+        assert_eq!(p.items.len(), 300);
+    }
+    let list = pages as f64 / t.elapsed().as_secs_f64();
+    println!(
+        "{}",
+        serde_json::json!({"get_per_s": seq, "get_64_per_s": par, "list300_per_s": list})
+    );
+    Ok(())
+}
