@@ -11,6 +11,8 @@ use pyo3::types::PyCFunction;
 use serde_json::{json, Value};
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
 use std::time::Duration;
 
 /// How often a blocking call looks for a pending signal (Ctrl-C) on the main thread.
@@ -57,21 +59,95 @@ pub fn block<T: Send>(
     }
 }
 
-/// Sets an asyncio future's outcome unless it is done already (cancelled while the work ran).
-#[pyfunction]
-fn resolve(fut: &Bound<'_, PyAny>, ok: bool, value: &Bound<'_, PyAny>) -> PyResult<()> {
-    if fut.call_method0("done")?.is_truthy()? {
-        return Ok(());
-    }
-    if ok {
-        fut.call_method1("set_result", (value,))?;
-    } else {
-        fut.call_method1("set_exception", (value,))?;
-    }
-    Ok(())
+type Outcome = std::thread::Result<zoom_sdk::Result<Value>>;
+
+/// Results waiting for one event loop. Runtime threads push without the GIL; the loop is woken
+/// once per batch (not once per result) and turns them into Python objects on its own thread,
+/// so 64 calls in flight cost the runtime's threads no GIL contention.
+#[pyclass(frozen)]
+struct Completions {
+    queue: Mutex<Vec<(Py<PyAny>, Outcome)>>,
+    scheduled: AtomicBool,
+    event_loop: Py<PyAny>,
 }
 
-static RESOLVE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+impl Completions {
+    fn push(this: &Py<Completions>, future: Py<PyAny>, outcome: Outcome) {
+        let me = this.get();
+        me.queue
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((future, outcome));
+        if !me.scheduled.swap(true, Ordering::AcqRel) {
+            Python::attach(|py| {
+                let drain = this.bind(py).getattr("drain");
+                // A closed loop cannot take results any more; nobody is waiting for them.
+                if let Ok(drain) = drain {
+                    let _ = me
+                        .event_loop
+                        .bind(py)
+                        .call_method1("call_soon_threadsafe", (drain,));
+                }
+            });
+        }
+    }
+}
+
+#[pymethods]
+impl Completions {
+    /// Set every waiting result on its future (unless cancelled meanwhile).
+    fn drain(&self, py: Python<'_>) -> PyResult<()> {
+        self.scheduled.store(false, Ordering::Release);
+        let batch = std::mem::take(&mut *self.queue.lock().unwrap_or_else(|e| e.into_inner()));
+        for (future, outcome) in batch {
+            let fut = future.bind(py);
+            if fut.call_method0("done")?.is_truthy()? {
+                continue;
+            }
+            let r = match outcome {
+                Ok(Ok(v)) => match pythonize::pythonize(py, &v) {
+                    Ok(obj) => fut.call_method1("set_result", (obj,)),
+                    Err(e) => fut.call_method1("set_exception", (PyErr::from(e).into_value(py),)),
+                },
+                Ok(Err(e)) => {
+                    fut.call_method1("set_exception", (errors::from_sdk(py, &e).into_value(py),))
+                }
+                Err(panic) => fut.call_method1(
+                    "set_exception",
+                    (errors::from_panic(py, panic).into_value(py),),
+                ),
+            };
+            if let Err(e) = r {
+                e.write_unraisable(py, Some(fut));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The completions of `event_loop`, made on its first call (kept in a weak dictionary, so a
+/// closed and dropped loop takes them with it).
+fn completions_of(py: Python<'_>, event_loop: &Bound<'_, PyAny>) -> PyResult<Py<Completions>> {
+    static BY_LOOP: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    let map = BY_LOOP
+        .get_or_try_init(py, || {
+            Ok::<_, PyErr>(py.import("weakref")?.call_method0("WeakKeyDictionary")?.unbind())
+        })?
+        .bind(py);
+    if let Ok(c) = map.get_item(event_loop) {
+        return Ok(c.cast_into::<Completions>()?.unbind());
+    }
+    let c = Py::new(
+        py,
+        Completions {
+            queue: Mutex::new(Vec::new()),
+            scheduled: AtomicBool::new(false),
+            event_loop: event_loop.clone().unbind(),
+        },
+    )?;
+    map.set_item(event_loop, &c)?;
+    Ok(c)
+}
 
 /// Start `fut` on the module's runtime and return an `asyncio.Future` of the running loop that
 /// gets its value (as Python objects) or its exception. Cancelling that future aborts the task.
@@ -81,28 +157,11 @@ pub fn spawn<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     let event_loop = py.import("asyncio")?.call_method0("get_running_loop")?;
     let future = event_loop.call_method0("create_future")?;
-    let resolve = RESOLVE
-        .get_or_try_init(py, || {
-            Ok::<_, PyErr>(wrap_pyfunction!(resolve, py)?.into_any().unbind())
-        })?
-        .clone_ref(py);
-    let (l, f) = (event_loop.clone().unbind(), future.clone().unbind());
+    let completions = completions_of(py, &event_loop)?;
+    let f = future.clone().unbind();
     let task = runtime()?.spawn(async move {
-        let r = AssertUnwindSafe(fut).catch_unwind().await;
-        Python::attach(|py| {
-            let (ok, value) = match r {
-                Ok(Ok(v)) => match pythonize::pythonize(py, &v) {
-                    Ok(obj) => (true, obj.unbind()),
-                    Err(e) => (false, PyErr::from(e).into_value(py).into_any()),
-                },
-                Ok(Err(e)) => (false, errors::from_sdk(py, &e).into_value(py).into_any()),
-                Err(panic) => (false, errors::from_panic(py, panic).into_value(py).into_any()),
-            };
-            // A closed loop cannot take the result any more; nobody is waiting for it.
-            let _ = l
-                .bind(py)
-                .call_method1("call_soon_threadsafe", (resolve, f, ok, value));
-        });
+        let outcome = AssertUnwindSafe(fut).catch_unwind().await;
+        Completions::push(&completions, f, outcome);
     });
     let abort = task.abort_handle();
     let on_done = PyCFunction::new_closure(py, None, None, move |args, _kwargs| -> PyResult<()> {

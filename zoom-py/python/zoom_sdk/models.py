@@ -96,14 +96,10 @@ class Model:
         cls = type(self)
         if cls.__dict__.get("_converters") is None:
             cls._prepare()
-        raw = dict(data)
-        typed: Dict[str, Any] = {}
-        for name, convert in (cls._converters or {}).items():
-            value = raw.get(name)
-            if value is not None:
-                typed[name] = convert(value)
-        object.__setattr__(self, "_raw", raw)
-        object.__setattr__(self, "_typed", typed)
+        # Typed values (datetimes, nested models) are made on first access and kept: a page of
+        # 300 meetings costs no datetime parsing until someone reads a time.
+        object.__setattr__(self, "_raw", data if type(data) is dict else dict(data))
+        object.__setattr__(self, "_typed", {})
 
     @classmethod
     def _prepare(cls) -> None:
@@ -129,7 +125,12 @@ class Model:
             return typed[name]
         raw = object.__getattribute__(self, "_raw")
         if name in raw:
-            return raw[name]
+            value = raw[name]
+            convert = (type(self)._converters or {}).get(name)
+            if convert is None or value is None:
+                return value
+            typed[name] = converted = convert(value)
+            return converted
         if name in type(self)._declared:
             return None
         raise AttributeError(f"{type(self).__name__} has no field {name!r}")
