@@ -3,8 +3,9 @@
 # integration against the Zoom emulator on loopback, SQLite and PostgreSQL stores, processes
 # racing on one store, compatibility with the Python backend's table, the quickstart, doc
 # tests, the C ABI's header and bad-input tests), then the C example built with pkg-config
-# and run against the emulator under valgrind. Suites for the Python module and the
-# TypeScript skills join here as those parts land.
+# and run against the emulator under valgrind, then the Python module (scripts/test-python.sh:
+# a fresh venv, pip install ./zoom-py, mypy --strict, stubtest, pytest). The TypeScript skills'
+# suite joins here when it lands.
 #
 # It installs what it needs on a fresh machine and uses one shared cargo target directory.
 set -euo pipefail
@@ -91,3 +92,6 @@ rm -f "$log"
 
 section "C example against the emulator, under valgrind"
 bash examples/c/run.sh
+
+section "Python module (fresh venv, pip install ./zoom-py, mypy, stubtest, pytest)"
+bash scripts/test-python.sh

@@ -131,7 +131,11 @@ fn completions_of(py: Python<'_>, event_loop: &Bound<'_, PyAny>) -> PyResult<Py<
     static BY_LOOP: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
     let map = BY_LOOP
         .get_or_try_init(py, || {
-            Ok::<_, PyErr>(py.import("weakref")?.call_method0("WeakKeyDictionary")?.unbind())
+            Ok::<_, PyErr>(
+                py.import("weakref")?
+                    .call_method0("WeakKeyDictionary")?
+                    .unbind(),
+            )
         })?
         .bind(py);
     if let Ok(c) = map.get_item(event_loop) {

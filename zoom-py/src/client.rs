@@ -39,7 +39,12 @@ fn args_of(py: Python<'_>, args: Option<&Bound<'_, PyAny>>) -> PyResult<Value> {
 impl NativeClient {
     fn service(&self, py: Python<'_>) -> PyResult<Service> {
         let pid = std::process::id();
-        if let Some((owner, s)) = self.service.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
+        if let Some((owner, s)) = self
+            .service
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+        {
             if *owner == pid {
                 return Ok(s.clone());
             }
@@ -215,7 +220,9 @@ impl NativeClient {
 impl Drop for NativeClient {
     fn drop(&mut self) {
         let slot = self.service.get_mut().unwrap_or_else(|e| e.into_inner());
-        let Some((owner, service)) = slot.take() else { return };
+        let Some((owner, service)) = slot.take() else {
+            return;
+        };
         if owner != std::process::id() {
             // Built by the parent before a fork: its pools are not this process's to close.
             std::mem::forget(service);

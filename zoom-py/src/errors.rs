@@ -26,7 +26,9 @@ pub fn exception(py: Python<'_>, info: &Value) -> PyErr {
     made.unwrap_or_else(|e| {
         PyRuntimeError::new_err(format!(
             "zoom_sdk: {} (and the exception could not be built: {e})",
-            info.get("message").and_then(Value::as_str).unwrap_or("error")
+            info.get("message")
+                .and_then(Value::as_str)
+                .unwrap_or("error")
         ))
     })
 }
