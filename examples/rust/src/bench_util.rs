@@ -39,3 +39,22 @@ pub async fn connect(client: &ZoomClient, user: &str) -> Result<(), BenchError> 
         .await?;
     Ok(())
 }
+
+/// A client for the emulator at `base` (its `/_emulator/config` gives the app's credentials),
+/// with the SDK's own rate limiter off, and that configuration.
+pub async fn emulator_client(base: &str) -> Result<(ZoomClient, serde_json::Value), BenchError> {
+    let info: serde_json::Value = reqwest::get(format!("{base}/_emulator/config"))
+        .await?
+        .json()
+        .await?;
+    let s = |k: &str| info[k].as_str().unwrap_or_default().to_string();
+    let config = zoom_sdk::ZoomConfig::builder()
+        .client_id(s("client_id"))
+        .client_secret(s("client_secret"))
+        .account_id(s("account_id"))
+        .api_base_url(s("api_base_url"))
+        .oauth_base_url(s("oauth_base_url"))
+        .rate_limits(zoom_sdk::http::RateLimits::disabled())
+        .build()?;
+    Ok((ZoomClient::new(config)?, info))
+}

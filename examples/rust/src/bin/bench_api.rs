@@ -12,12 +12,10 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 use zoom_sdk::api::ListMeetings;
-use zoom_sdk::http::RateLimits;
-use zoom_sdk::{ZoomClient, ZoomConfig};
 
 #[path = "../bench_util.rs"]
 mod bench_util;
-use bench_util::rss_kib;
+use bench_util::{emulator_client, rss_kib};
 
 type Res<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
@@ -81,20 +79,8 @@ async fn main() -> Res<()> {
 }
 
 async fn run(base: &str) -> Res<()> {
-    let info: serde_json::Value = reqwest::get(format!("{base}/_emulator/config"))
-        .await?
-        .json()
-        .await?;
+    let (client, info) = emulator_client(base).await?;
     let s = |k: &str| info[k].as_str().unwrap_or_default().to_string();
-    let config = ZoomConfig::builder()
-        .client_id(s("client_id"))
-        .client_secret(s("client_secret"))
-        .account_id(s("account_id"))
-        .api_base_url(s("api_base_url"))
-        .oauth_base_url(s("oauth_base_url"))
-        .rate_limits(RateLimits::disabled())
-        .build()?;
-    let client = ZoomClient::new(config)?;
     let account = client.account()?;
 
     // 1. Peak RSS while streaming every meeting (first, so the peak is this phase's).
