@@ -210,11 +210,7 @@ pub(crate) fn guard(f: impl FnOnce() -> Outcome) -> ZoomResult {
         Ok(Ok(())) => ZoomResult::Ok,
         Ok(Err(failure)) => describe(failure),
         Err(panic) => {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown".into());
+            let what = zoom_sdk::bindings::panic_message(panic.as_ref());
             record(
                 ZoomResult::Panic,
                 format!("internal error (please report it): {what}"),

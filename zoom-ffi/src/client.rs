@@ -14,7 +14,6 @@ use zoom_sdk::bindings::{Service, SyncRequest};
 use zoom_sdk::health::HealthMonitor;
 use zoom_sdk::integration::{ItemKind, SearchFilters};
 use zoom_sdk::models::CreateMeeting;
-use zoom_sdk::ZoomSession;
 
 /// An opaque client: configuration, token store, index. Create it with
 /// `zoom_client_new_from_json` or `zoom_client_new_from_env`, free it with `zoom_client_free`.
@@ -157,14 +156,6 @@ pub unsafe extern "C" fn zoom_client_free(client: *mut ZoomClientHandle) -> Zoom
     })
 }
 
-/// The session of `user_id` (NULL: the account's, Server-to-Server).
-fn session(h: &ZoomClientHandle, user_id: Option<&str>) -> Result<ZoomSession, Failure> {
-    Ok(match user_id {
-        Some(u) => h.service.client().user(u),
-        None => h.service.client().account()?,
-    })
-}
-
 /// Any API call: `method` (`GET`, `POST`, ...), `path` (`/users/me/meetings`), an optional JSON
 /// body; `*out` gets Zoom's answer as JSON (`null` for an empty answer). `user_id` NULL calls as
 /// the account (Server-to-Server).
@@ -189,7 +180,7 @@ pub unsafe extern "C" fn zoom_request(
             let body: Option<Value> = opt_text(body_json, "body_json")?
                 .map(|b| parse_json(b, "body_json"))
                 .transpose()?;
-            let s = session(h, user)?;
+            let s = h.service.session(user)?;
             let mut req = RawRequest::new(method, path);
             if let Some(b) = body {
                 req = req.body(b);
@@ -218,7 +209,7 @@ pub unsafe extern "C" fn zoom_meetings_list(
         answer(client, out, |h| {
             let user = opt_text(user_id, "user_id")?;
             let query: ListMeetings = json_arg(query_json, "query_json", true)?;
-            let s = session(h, user)?;
+            let s = h.service.session(user)?;
             let page = block_on(s.meetings().list("me", &query))??;
             Ok(page)
         })
@@ -245,7 +236,7 @@ pub unsafe extern "C" fn zoom_meeting_create(
             let host = text(host, "host")?;
             let meeting: CreateMeeting =
                 parse_json(text(meeting_json, "meeting_json")?, "meeting_json")?;
-            let s = session(h, user)?;
+            let s = h.service.session(user)?;
             let m = block_on(s.meetings().create(host, &meeting))??;
             Ok(m)
         })
@@ -268,7 +259,7 @@ pub unsafe extern "C" fn zoom_meeting_get(
     unsafe {
         answer(client, out, |h| {
             let user = opt_text(user_id, "user_id")?;
-            let s = session(h, user)?;
+            let s = h.service.session(user)?;
             let m = block_on(s.meetings().get(meeting_id))??;
             Ok(m)
         })
@@ -654,7 +645,7 @@ pub unsafe extern "C" fn zoom_recordings_list(
             let user = opt_text(user_id, "user_id")?;
             let query: zoom_sdk::api::ListRecordings =
                 parse_json(text(query_json, "query_json")?, "query_json")?;
-            let s = session(h, user)?;
+            let s = h.service.session(user)?;
             let page = block_on(s.recordings().list("me", &query))??;
             Ok(page)
         })
@@ -688,7 +679,7 @@ pub unsafe extern "C" fn zoom_recording_download(
             let user = opt_text(user_id, "user_id")?;
             let url = text(download_url, "download_url")?;
             let path = text(path, "path")?;
-            let s = session(h, user)?;
+            let s = h.service.session(user)?;
             let data = UserData(user_data);
             let report = block_on(s.recordings().download_to_file(
                 url,

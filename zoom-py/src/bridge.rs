@@ -8,7 +8,7 @@ use futures_util::FutureExt;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::PyCFunction;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -25,9 +25,10 @@ pub fn block<T: Send>(
     fut: impl Future<Output = zoom_sdk::Result<T>> + Send,
 ) -> PyResult<T> {
     if tokio::runtime::Handle::try_current().is_ok() {
-        return Err(errors::exception(
+        return Err(errors::invalid(
             py,
-            &json!({"kind": "invalid_input", "message": "a blocking zoom_sdk call was made from a progress callback or another runtime thread; use the asyncio API or call after it returns", "field": "thread"}),
+            "thread",
+            "a blocking zoom_sdk call was made from a progress callback or another runtime thread; use the asyncio API or call after it returns".into(),
         ));
     }
     let rt = runtime()?;

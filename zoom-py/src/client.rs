@@ -6,7 +6,7 @@ use crate::bridge::{block, progress_sink, spawn};
 use crate::errors;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyType};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use zoom_sdk::bindings::Service;
@@ -27,12 +27,9 @@ fn args_of(py: Python<'_>, args: Option<&Bound<'_, PyAny>>) -> PyResult<Value> {
     match args {
         None => Ok(Value::Null),
         Some(a) if a.is_none() => Ok(Value::Null),
-        Some(a) => pythonize::depythonize(a).map_err(|e| {
-            errors::exception(
-                py,
-                &json!({"kind": "invalid_input", "field": "args", "message": format!("invalid args: {e}")}),
-            )
-        }),
+        Some(a) => {
+            pythonize::depythonize(a).map_err(|e| errors::invalid(py, "args", e.to_string()))
+        }
     }
 }
 
@@ -77,21 +74,9 @@ impl NativeClient {
             BTreeMap::new()
         };
         if let Some(s) = settings {
-            let map: Map<String, Value> = pythonize::depythonize(s.as_any()).map_err(|e| {
-                errors::exception(
-                    py,
-                    &json!({"kind": "invalid_input", "field": "settings", "message": format!("invalid settings: {e}")}),
-                )
-            })?;
-            let given = Service::vars_from_json(&map).map_err(|e| errors::from_sdk(py, &e))?;
-            for (k, v) in &map {
-                if v.is_null() {
-                    let name = format!("ZOOM_{}", k.to_ascii_uppercase());
-                    vars.remove(&name);
-                    vars.remove(&k.to_ascii_uppercase());
-                }
-            }
-            vars.extend(given);
+            let map: Map<String, Value> = pythonize::depythonize(s.as_any())
+                .map_err(|e| errors::invalid(py, "settings", e.to_string()))?;
+            Service::apply_json(&mut vars, &map).map_err(|e| errors::from_sdk(py, &e))?;
         }
         let service = block(py, Service::from_vars(vars.clone()))?;
         let config = service.client().config();
@@ -153,10 +138,7 @@ impl NativeClient {
         let event = service
             .verify_webhook(body, timestamp, signature)
             .map_err(|e| errors::from_sdk(py, &e))?;
-        let v = serde_json::to_value(&event).map_err(|e| {
-            errors::exception(py, &json!({"kind": "decode", "message": e.to_string()}))
-        })?;
-        Ok(pythonize::pythonize(py, &v)?.unbind())
+        Ok(pythonize::pythonize(py, &event)?.unbind())
     }
 
     /// Handle a webhook as an endpoint does (verify, URL validation, index and store updates):
@@ -175,8 +157,7 @@ impl NativeClient {
                 .handle_webhook(&body, timestamp.as_deref(), signature.as_deref())
                 .await
         })?;
-        let v = json!({"status": reply.status, "body": reply.body, "event": reply.event});
-        Ok(pythonize::pythonize(py, &v)?.unbind())
+        Ok(pythonize::pythonize(py, &reply)?.unbind())
     }
 
     /// `handle_webhook` on the running asyncio loop.
@@ -193,7 +174,10 @@ impl NativeClient {
             let reply = service
                 .handle_webhook(&body, timestamp.as_deref(), signature.as_deref())
                 .await?;
-            Ok(json!({"status": reply.status, "body": reply.body, "event": reply.event}))
+            serde_json::to_value(&reply).map_err(|e| zoom_sdk::Error::InvalidInput {
+                field: "reply".into(),
+                message: e.to_string(),
+            })
         })
     }
 

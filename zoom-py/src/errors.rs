@@ -40,13 +40,20 @@ pub fn from_sdk(py: Python<'_>, e: &zoom_sdk::Error) -> PyErr {
     exception(py, &info)
 }
 
+/// A `ZoomError` of kind `invalid_input` for an argument the binding itself refused.
+pub fn invalid(py: Python<'_>, field: &str, message: String) -> PyErr {
+    from_sdk(
+        py,
+        &zoom_sdk::Error::InvalidInput {
+            field: field.into(),
+            message,
+        },
+    )
+}
+
 /// A Rust panic, as a `ZoomError` of kind `internal` (never an abort).
 pub fn from_panic(py: Python<'_>, payload: Box<dyn std::any::Any + Send>) -> PyErr {
-    let what = payload
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".into());
+    let what = zoom_sdk::bindings::panic_message(payload.as_ref());
     exception(
         py,
         &json!({"kind": "internal", "message": format!("internal error in zoom_sdk (please report): {what}")}),

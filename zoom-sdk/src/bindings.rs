@@ -120,6 +120,13 @@ impl Service {
     /// `encryption_key` is the backend's legacy Fernet key (`ENCRYPTION_KEY`).
     pub fn vars_from_json(map: &Map<String, Value>) -> Result<BTreeMap<String, String>> {
         let mut vars = BTreeMap::new();
+        Self::apply_json(&mut vars, map)?;
+        Ok(vars)
+    }
+
+    /// Lay the settings of `map` (named as for [`Service::vars_from_json`]) over `vars`, such
+    /// as [`Service::vars_from_env`]'s; `null` removes a variable.
+    pub fn apply_json(vars: &mut BTreeMap<String, String>, map: &Map<String, Value>) -> Result<()> {
         for (k, v) in map {
             let upper = k.to_ascii_uppercase();
             let name = if upper == FERNET_KEY_ENV {
@@ -134,7 +141,10 @@ impl Service {
                 ));
             }
             let value = match v {
-                Value::Null => continue,
+                Value::Null => {
+                    vars.remove(&name);
+                    continue;
+                }
                 Value::String(s) => s.clone(),
                 Value::Bool(b) => if *b { "1" } else { "0" }.to_string(),
                 Value::Number(n) => n.to_string(),
@@ -152,7 +162,7 @@ impl Service {
             };
             vars.insert(name, value);
         }
-        Ok(vars)
+        Ok(())
     }
 
     /// Build the client, its token store (encryption and legacy-table options from the same
@@ -200,7 +210,9 @@ impl Service {
         self.vars.keys().map(String::as_str).collect()
     }
 
-    fn session(&self, user_id: Option<&str>) -> Result<ZoomSession> {
+    /// The session of `user_id` (an application user), or the account's (Server-to-Server)
+    /// when `None`.
+    pub fn session(&self, user_id: Option<&str>) -> Result<ZoomSession> {
         match user_id {
             Some(u) => Ok(self.client.user(u)),
             None => self.client.account(),
@@ -652,6 +664,15 @@ impl SyncRequest {
     }
 }
 
+/// What a caught panic said, for the bindings' internal-error reports.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
+}
+
 fn required_user(user: Option<&str>) -> Result<&str> {
     user.ok_or_else(|| {
         Error::invalid(
@@ -744,6 +765,16 @@ mod tests {
         let e = Service::vars_from_json(&bad).expect_err("unknown key");
         assert_eq!(e.kind(), crate::ErrorKind::InvalidInput);
         assert!(e.to_string().contains("clientid"), "{e}");
+        let mut env = v.clone();
+        let Value::Object(over) = json!({"client_id": null, "account_id": "acct"}) else {
+            unreachable!()
+        };
+        Service::apply_json(&mut env, &over).expect("known keys");
+        assert!(
+            !env.contains_key("ZOOM_CLIENT_ID"),
+            "null removes a variable"
+        );
+        assert_eq!(env.get("ZOOM_ACCOUNT_ID").map(String::as_str), Some("acct"));
     }
 
     #[test]
