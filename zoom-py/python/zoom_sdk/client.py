@@ -11,6 +11,7 @@ from datetime import date
 from typing import (
     Any,
     AsyncIterator,
+    Awaitable,
     Callable,
     Dict,
     Iterator,
@@ -79,6 +80,29 @@ def _maybe(model: Type[M], value: Any) -> Optional[M]:
     return None if value is None else model(value)
 
 
+def _every(fetch: Callable[[Optional[str]], Page[M]]) -> Iterator[M]:
+    """Every item of a listing: ``fetch(token)`` page after page until Zoom gives no token."""
+    token: Optional[str] = None
+    while True:
+        page = fetch(token)
+        yield from page.items
+        token = page.next_page_token
+        if not token:
+            return
+
+
+async def _aevery(fetch: Callable[[Optional[str]], Awaitable[Page[M]]]) -> AsyncIterator[M]:
+    """As :func:`_every`, for ``async for``."""
+    token: Optional[str] = None
+    while True:
+        page = await fetch(token)
+        for item in page.items:
+            yield item
+        token = page.next_page_token
+        if not token:
+            return
+
+
 # ---------------------------------------------------------------- blocking
 
 
@@ -91,23 +115,22 @@ class Client:
     """
 
     def __init__(self, **settings: Any) -> None:
-        self._native = NativeClient(_convert.jsonable(settings), False)
-        self.aio = AsyncClient(self)
-        self.integration = Integration(self)
-        self.skills = Skills(self)
-        self.webhooks = Webhooks(self)
+        self._attach(NativeClient(_convert.jsonable(settings), False))
 
     @classmethod
     def from_env(cls, **overrides: Any) -> "Client":
         """A client from the ``ZOOM_*`` environment variables, with ``overrides`` on top
         (``None`` unsets one)."""
         self = cls.__new__(cls)
-        self._native = NativeClient(_convert.jsonable(overrides), True)
+        self._attach(NativeClient(_convert.jsonable(overrides), True))
+        return self
+
+    def _attach(self, native: NativeClient) -> None:
+        self._native = native
         self.aio = AsyncClient(self)
         self.integration = Integration(self)
         self.skills = Skills(self)
         self.webhooks = Webhooks(self)
-        return self
 
     def __repr__(self) -> str:
         return repr(self._native).replace("NativeClient", "Client", 1)
@@ -242,13 +265,7 @@ class Users:
 
     def iter(self, *, status: Optional[str] = None, page_size: int = 300) -> Iterator[User]:
         """Every user, page after page."""
-        token: Optional[str] = None
-        while True:
-            page = self.list(status=status, page_size=page_size, next_page_token=token)
-            yield from page.items
-            token = page.next_page_token
-            if not token:
-                return
+        return _every(lambda token: self.list(status=status, page_size=page_size, next_page_token=token))
 
 
 class Meetings:
@@ -274,13 +291,7 @@ class Meetings:
         self, host: str = "me", *, type: Optional[str] = None, page_size: int = 300
     ) -> Iterator[MeetingSummary]:
         """Every meeting of ``host``, page after page."""
-        token: Optional[str] = None
-        while True:
-            page = self.list(host, type=type, page_size=page_size, next_page_token=token)
-            yield from page.items
-            token = page.next_page_token
-            if not token:
-                return
+        return _every(lambda token: self.list(host, type=type, page_size=page_size, next_page_token=token))
 
     def get(self, meeting_id: int) -> Meeting:
         """One meeting; :class:`~zoom_sdk.errors.NotFoundError` when it does not exist."""
@@ -335,13 +346,7 @@ class Webinars:
 
     def iter(self, host: str = "me", *, page_size: int = 300) -> Iterator[Webinar]:
         """Every webinar of ``host``, page after page."""
-        token: Optional[str] = None
-        while True:
-            page = self.list(host, page_size=page_size, next_page_token=token)
-            yield from page.items
-            token = page.next_page_token
-            if not token:
-                return
+        return _every(lambda token: self.list(host, page_size=page_size, next_page_token=token))
 
     def get(self, webinar_id: int) -> Webinar:
         """One webinar."""
@@ -386,13 +391,7 @@ class Recordings:
         self, from_: date, to: date, host: str = "me", *, page_size: int = 300
     ) -> Iterator[MeetingRecording]:
         """Every recording in the range, page after page (the range at most a month)."""
-        token: Optional[str] = None
-        while True:
-            page = self.list(from_, to, host, page_size=page_size, next_page_token=token)
-            yield from page.items
-            token = page.next_page_token
-            if not token:
-                return
+        return _every(lambda token: self.list(from_, to, host, page_size=page_size, next_page_token=token))
 
     def get(self, meeting: MeetingRef) -> MeetingRecording:
         """A meeting's recording, by meeting number or instance UUID."""
@@ -722,18 +721,11 @@ class AsyncMeetings:
         q = _convert.query(type_=type, page_size=page_size, next_page_token=next_page_token)
         return Page(await self._s._call("meetings.list", host=host, query=q), MeetingSummary)
 
-    async def iter(
+    def iter(
         self, host: str = "me", *, type: Optional[str] = None, page_size: int = 300
     ) -> AsyncIterator[MeetingSummary]:
         """Every meeting of ``host`` (``async for``)."""
-        token: Optional[str] = None
-        while True:
-            page = await self.list(host, type=type, page_size=page_size, next_page_token=token)
-            for m in page.items:
-                yield m
-            token = page.next_page_token
-            if not token:
-                return
+        return _aevery(lambda token: self.list(host, type=type, page_size=page_size, next_page_token=token))
 
     async def get(self, meeting_id: int) -> Meeting:
         """As :meth:`Meetings.get`."""
@@ -776,18 +768,11 @@ class AsyncRecordings:
             await self._s._call("recordings.list", host=host, query=q), MeetingRecording
         )
 
-    async def iter(
+    def iter(
         self, from_: date, to: date, host: str = "me", *, page_size: int = 300
     ) -> AsyncIterator[MeetingRecording]:
         """Every recording in the range (``async for``)."""
-        token: Optional[str] = None
-        while True:
-            page = await self.list(from_, to, host, page_size=page_size, next_page_token=token)
-            for r in page.items:
-                yield r
-            token = page.next_page_token
-            if not token:
-                return
+        return _aevery(lambda token: self.list(from_, to, host, page_size=page_size, next_page_token=token))
 
     async def get(self, meeting: MeetingRef) -> MeetingRecording:
         """As :meth:`Recordings.get`."""

@@ -8,6 +8,7 @@ reachable as attributes and in :meth:`Model.to_dict`. Models never hold a secret
 
 from __future__ import annotations
 
+import copy
 import sys
 from datetime import datetime, timezone
 from typing import (
@@ -171,8 +172,6 @@ class Model:
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON object as the core returned it (a copy): strings for times, every field."""
-        import copy
-
         return copy.deepcopy(self._raw)
 
     def model_dump(self) -> Dict[str, Any]:
