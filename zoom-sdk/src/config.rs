@@ -25,6 +25,8 @@ pub const ENV_VARIABLES: &[&str] = &[
     "ZOOM_OAUTH_BASE_URL",
     "ZOOM_SCOPES",
     "ZOOM_WEBHOOK_SECRET_TOKEN",
+    WEBHOOK_SECRET_OLD_ENV,
+    ENVIRONMENT_ENV,
     "ZOOM_REQUEST_TIMEOUT_SECS",
     "ZOOM_CONNECT_TIMEOUT_SECS",
     "ZOOM_REFRESH_MARGIN_SECS",
@@ -36,6 +38,36 @@ pub const ENV_VARIABLES: &[&str] = &[
     crate::store::crypto::PLAINTEXT_ENV,
     crate::integration::INDEX_ENV,
 ];
+
+/// The Python backend's name for the webhook secret token, read when
+/// `ZOOM_WEBHOOK_SECRET_TOKEN` (Zoom's name) is not set.
+pub const WEBHOOK_SECRET_OLD_ENV: &str = "ZOOM_WEBHOOK_SECRET";
+
+/// The backend's `ZOOM_ENVIRONMENT` (`development`, `production`, ...): shown in health and
+/// auth answers, never used to pick hosts (`ZOOM_API_BASE_URL` does that).
+pub const ENVIRONMENT_ENV: &str = "ZOOM_ENVIRONMENT";
+
+/// Values copied from templates instead of the Marketplace (`YOUR_CLIENT_ID`, `mock_secret`,
+/// `test_client_id`, `<client-id>`, `changeme`): a configuration error, not a login failure
+/// at Zoom minutes later.
+fn placeholder(value: &str) -> bool {
+    let v = value.trim().to_ascii_lowercase();
+    [
+        "your_",
+        "your-",
+        "mock_",
+        "mock-",
+        "test_",
+        "placeholder",
+        "changeme",
+        "<",
+        "xxx",
+    ]
+    .iter()
+    .any(|p| v.starts_with(p))
+        || v == "none"
+        || v == "null"
+}
 
 /// The SDK's configuration. Build it with [`ZoomConfig::builder`] or [`ZoomConfig::from_env`].
 ///
@@ -75,6 +107,7 @@ pub struct ZoomConfig {
     user_agent: String,
     #[serde(serialize_with = "redacted_opt")]
     webhook_secret_token: Option<SecretString>,
+    environment: String,
 }
 
 fn redacted_opt<S: serde::Serializer>(
@@ -123,7 +156,9 @@ impl ZoomConfig {
         b.account_id = get("ZOOM_ACCOUNT_ID");
         b.api_base_url = get("ZOOM_API_BASE_URL");
         b.oauth_base_url = get("ZOOM_OAUTH_BASE_URL");
-        b.webhook_secret_token = get("ZOOM_WEBHOOK_SECRET_TOKEN").map(SecretString::from);
+        b.webhook_secret_token = get("ZOOM_WEBHOOK_SECRET_TOKEN")
+            .or_else(|| get(WEBHOOK_SECRET_OLD_ENV))
+            .map(SecretString::from);
         let secs = |name: &str| -> Result<Option<Duration>> {
             get(name)
                 .map(|v| {
@@ -180,10 +215,15 @@ impl ZoomConfig {
                 .map(String::from)
                 .collect();
         }
+        b.environment = get(ENVIRONMENT_ENV);
         b.env_names = true;
         b.build()
     }
 
+    /// The deployment's name (`ZOOM_ENVIRONMENT`; `production` when unset).
+    pub fn environment(&self) -> &str {
+        &self.environment
+    }
     /// The OAuth client id.
     pub fn client_id(&self) -> &str {
         &self.client_id
@@ -278,6 +318,7 @@ pub struct ZoomConfigBuilder {
     rate_limits: Option<RateLimits>,
     user_agent: Option<String>,
     webhook_secret_token: Option<SecretString>,
+    environment: Option<String>,
     env_names: bool,
 }
 
@@ -296,6 +337,12 @@ impl std::fmt::Debug for ZoomConfigBuilder {
 }
 
 impl ZoomConfigBuilder {
+    /// The deployment's name (`ZOOM_ENVIRONMENT`: `development`, `staging`, `production`),
+    /// shown in health and connect answers; `production` when unset.
+    pub fn environment(mut self, v: impl Into<String>) -> Self {
+        self.environment = Some(v.into());
+        self
+    }
     /// The OAuth client id (required).
     pub fn client_id(mut self, v: impl Into<String>) -> Self {
         self.client_id = Some(v.into());
@@ -401,11 +448,23 @@ impl ZoomConfigBuilder {
                 "contains whitespace: copy it again without spaces or line breaks",
             ));
         }
+        if placeholder(&client_id) {
+            return Err(Error::config(
+                id_name,
+                "is a placeholder from a template: copy the Client ID from your app's page on the Zoom App Marketplace",
+            ));
+        }
         let secret_name = self.name("ZOOM_CLIENT_SECRET", "client_secret");
         let secret = match &self.client_secret {
             Some(s) if !s.expose_secret().trim().is_empty() => s.clone(),
             _ => return Err(Error::config(secret_name, "is missing: copy the Client Secret from your app's page on the Zoom App Marketplace")),
         };
+        if placeholder(secret.expose_secret()) {
+            return Err(Error::config(
+                secret_name,
+                "is a placeholder from a template: copy the Client Secret from your app's page on the Zoom App Marketplace",
+            ));
+        }
         if secret
             .expose_secret()
             .chars()
@@ -527,6 +586,11 @@ impl ZoomConfigBuilder {
                 .user_agent
                 .unwrap_or_else(|| format!("zoom-sdk-rust/{}", env!("CARGO_PKG_VERSION"))),
             webhook_secret_token: self.webhook_secret_token,
+            environment: self
+                .environment
+                .map(|e| e.trim().to_string())
+                .filter(|e| !e.is_empty())
+                .unwrap_or_else(|| "production".into()),
         })
     }
 }
@@ -593,6 +657,52 @@ mod tests {
         assert_eq!(
             c.endpoint(c.oauth_base_url(), "/oauth/token").as_str(),
             "http://localhost:9/oauth/token"
+        );
+    }
+
+    #[test]
+    fn template_placeholders_are_configuration_errors() {
+        for (name, id, secret) in [
+            ("ZOOM_CLIENT_ID", "YOUR_CLIENT_ID", "real-secret-1"),
+            ("ZOOM_CLIENT_ID", "test_client_id", "real-secret-1"),
+            ("ZOOM_CLIENT_SECRET", "realid1", "mock_client_secret"),
+            ("ZOOM_CLIENT_SECRET", "realid1", "your-client-secret"),
+        ] {
+            let e = ZoomConfig::from_lookup(env(&[
+                ("ZOOM_CLIENT_ID", id),
+                ("ZOOM_CLIENT_SECRET", secret),
+            ]))
+            .unwrap_err();
+            let msg = e.to_string();
+            assert!(msg.contains(name) && msg.contains("placeholder"), "{msg}");
+            assert!(!msg.contains(secret) || name == "ZOOM_CLIENT_ID", "{msg}");
+        }
+    }
+
+    #[test]
+    fn the_backends_old_webhook_secret_name_is_read() {
+        let c = ZoomConfig::from_lookup(env(&[
+            ("ZOOM_CLIENT_ID", "id1"),
+            ("ZOOM_CLIENT_SECRET", "secret-value-1"),
+            ("ZOOM_WEBHOOK_SECRET", "old-name-secret"),
+        ]))
+        .unwrap();
+        assert_eq!(
+            c.webhook_secret_token()
+                .map(|s| s.expose_secret().to_string()),
+            Some("old-name-secret".into())
+        );
+        let c = ZoomConfig::from_lookup(env(&[
+            ("ZOOM_CLIENT_ID", "id1"),
+            ("ZOOM_CLIENT_SECRET", "secret-value-1"),
+            ("ZOOM_WEBHOOK_SECRET", "old-name-secret"),
+            ("ZOOM_WEBHOOK_SECRET_TOKEN", "zoom-name-secret"),
+        ]))
+        .unwrap();
+        assert_eq!(
+            c.webhook_secret_token()
+                .map(|s| s.expose_secret().to_string()),
+            Some("zoom-name-secret".into())
         );
     }
 

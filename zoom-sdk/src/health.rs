@@ -66,6 +66,10 @@ pub struct HealthReport {
     pub checked_at: DateTime<Utc>,
     /// How long the whole report took, milliseconds.
     pub duration_ms: f64,
+    /// The deployment's name (`ZOOM_ENVIRONMENT`).
+    pub environment: String,
+    /// This SDK's version.
+    pub version: String,
 }
 
 /// Counts of stored grants by state.
@@ -622,6 +626,8 @@ impl HealthMonitor {
             components,
             checked_at: Utc::now(),
             duration_ms: start.elapsed().as_secs_f64() * 1000.0,
+            environment: self.client.config().environment().to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
         }
     }
 

@@ -29,6 +29,9 @@ pub struct EmulatorConfig {
     /// Keep a log of every `/v2` exchange (`/_emulator/requests`), the last
     /// 10,000 of them.
     pub request_log: bool,
+    /// Show a consent page (Authorize / Deny) at `/oauth/authorize` instead of approving at
+    /// once, as a person meets Zoom in a browser.
+    pub consent: bool,
 }
 
 /// How many exchanges the request log keeps (the oldest go first).
@@ -57,6 +60,7 @@ impl Default for EmulatorConfig {
             seed: SeedConfig::default(),
             faults: crate::FaultConfig::default(),
             request_log: false,
+            consent: false,
         }
     }
 }

@@ -135,7 +135,10 @@ fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .nest("/v2", v2)
         .route("/rec/download/{fileId}", get(download::download))
-        .route("/oauth/authorize", get(oauth::authorize))
+        .route(
+            "/oauth/authorize",
+            get(oauth::authorize).post(oauth::decide),
+        )
         .route("/oauth/token", post(oauth::token))
         .route("/oauth/revoke", post(oauth::revoke))
         .route("/_emulator", get(control::index))

@@ -54,6 +54,10 @@ struct Args {
     /// Do not keep the request log.
     #[arg(long)]
     no_request_log: bool,
+    /// Show a consent page with Authorize and Deny buttons at `/oauth/authorize` instead of
+    /// approving at once (for people and browser tests).
+    #[arg(long)]
+    consent: bool,
 }
 
 fn config(args: &Args) -> Result<EmulatorConfig, String> {
@@ -100,6 +104,9 @@ fn config(args: &Args) -> Result<EmulatorConfig, String> {
         cfg.request_log = false;
     } else if args.config.is_none() {
         cfg.request_log = true;
+    }
+    if args.consent {
+        cfg.consent = true;
     }
     if cfg.seed.users == 0 {
         return Err("the configuration needs at least one user (the account owner)".into());

@@ -16,68 +16,212 @@ use std::time::{Duration, Instant};
 
 type Params = HashMap<String, String>;
 
-/// `GET /oauth/authorize`: in the emulator the user approves at once; the answer redirects to
-/// `redirect_uri` with `code` and `state`. The emulator-only parameter `login` picks the user
+/// What a valid authorization request asks for.
+struct AuthorizeRequest {
+    redirect_uri: String,
+    challenge: Option<(String, String)>,
+    user_idx: usize,
+    state: Option<String>,
+}
+
+/// Check an authorization request as Zoom does before it shows anything: response type, client
+/// id, registered redirect URI, PKCE method. The emulator-only parameter `login` picks the user
 /// (id or email); the account owner otherwise.
-pub(crate) async fn authorize(
-    State(shared): State<Arc<Shared>>,
-    Query(q): Query<Params>,
-) -> Response {
-    let mut st = shared.lock();
+fn check(st: &crate::state::State, q: &Params) -> Result<AuthorizeRequest, Response> {
     if q.get("response_type").map(String::as_str) != Some("code") {
-        return oauth_error(400, "unsupported_response_type", "Invalid response_type");
+        return Err(oauth_error(
+            400,
+            "unsupported_response_type",
+            "Invalid response_type",
+        ));
     }
     if q.get("client_id") != Some(&st.cfg.client_id) {
-        return oauth_error(400, "invalid_client", "Invalid client_id");
+        return Err(oauth_error(400, "invalid_client", "Invalid client_id"));
     }
     let Some(redirect_uri) = q.get("redirect_uri").cloned() else {
-        return oauth_error(400, "invalid_request", "Missing redirect_uri");
+        return Err(oauth_error(400, "invalid_request", "Missing redirect_uri"));
     };
     if !st.cfg.redirect_uris.contains(&redirect_uri) {
-        return oauth_error(
+        return Err(oauth_error(
             400,
             "invalid_request",
             "Invalid redirect: redirect_uri mismatch",
-        );
+        ));
+    }
+    if url::Url::parse(&redirect_uri).is_err() {
+        return Err(oauth_error(400, "invalid_request", "Invalid redirect_uri"));
     }
     let challenge = match (q.get("code_challenge"), q.get("code_challenge_method")) {
         (Some(c), m) => {
             let method = m.cloned().unwrap_or_else(|| "plain".into());
             if method != "S256" && method != "plain" {
-                return oauth_error(400, "invalid_request", "Invalid code_challenge_method");
+                return Err(oauth_error(
+                    400,
+                    "invalid_request",
+                    "Invalid code_challenge_method",
+                ));
             }
             Some((c.clone(), method))
         }
         (None, _) => None,
     };
-    let user_idx = match q.get("login") {
+    let user_idx = match q.get("login").filter(|l| !l.is_empty()) {
         Some(who) => match st.user_index(who) {
             Some(i) => i,
-            None => return oauth_error(400, "invalid_request", "Unknown login user"),
+            None => return Err(oauth_error(400, "invalid_request", "Unknown login user")),
         },
         None => 0,
     };
-    let user_id = st.users[user_idx].id().to_string();
-    let code = st.random_token("", 24);
-    st.codes.insert(
-        code.clone(),
-        AuthCode {
-            user_id,
-            redirect_uri: redirect_uri.clone(),
-            challenge,
-            expires_at: Instant::now() + Duration::from_secs(600),
-        },
-    );
-    let Ok(mut location) = url::Url::parse(&redirect_uri) else {
+    Ok(AuthorizeRequest {
+        redirect_uri,
+        challenge,
+        user_idx,
+        state: q.get("state").cloned(),
+    })
+}
+
+/// A redirect to the app's `redirect_uri` with `pairs` and the request's `state`.
+fn back_to_app(req: &AuthorizeRequest, pairs: &[(&str, &str)]) -> Response {
+    let Ok(mut location) = url::Url::parse(&req.redirect_uri) else {
         return oauth_error(400, "invalid_request", "Invalid redirect_uri");
     };
-    location.query_pairs_mut().append_pair("code", &code);
-    if let Some(state) = q.get("state") {
+    for (k, v) in pairs {
+        location.query_pairs_mut().append_pair(k, v);
+    }
+    if let Some(state) = &req.state {
         location.query_pairs_mut().append_pair("state", state);
     }
     (
         StatusCode::FOUND,
         [(header::LOCATION, location.to_string())],
+    )
+        .into_response()
+}
+
+/// The user approved: a single-use code bound to the redirect URI and PKCE challenge.
+fn approve(st: &mut crate::state::State, req: AuthorizeRequest) -> Response {
+    let user_id = st.users[req.user_idx].id().to_string();
+    let code = st.random_token("", 24);
+    st.codes.insert(
+        code.clone(),
+        AuthCode {
+            user_id,
+            redirect_uri: req.redirect_uri.clone(),
+            challenge: req.challenge.clone(),
+            expires_at: Instant::now() + Duration::from_secs(600),
+        },
+    );
+    back_to_app(&req, &[("code", &code)])
+}
+
+/// `GET /oauth/authorize`. With the default configuration the user approves at once and the
+/// answer redirects to `redirect_uri` with `code` and `state` (what tests want). With
+/// `consent` on (`--consent`), it shows a consent page as Zoom does: the app, the scopes, a
+/// user to sign in as, and Authorize and Deny buttons posting back here.
+pub(crate) async fn authorize(
+    State(shared): State<Arc<Shared>>,
+    Query(q): Query<Params>,
+) -> Response {
+    let mut st = shared.lock();
+    let req = match check(&st, &q) {
+        Ok(r) => r,
+        Err(answer) => return answer,
+    };
+    if !st.cfg.consent {
+        return approve(&mut st, req);
+    }
+    consent_page(&st, &q, req.user_idx)
+}
+
+/// `POST /oauth/authorize`: the consent page's form. `decision=approve` issues a code;
+/// anything else answers the app with `error=access_denied`, as Zoom does when the user
+/// declines.
+pub(crate) async fn decide(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    let form: Params = url::form_urlencoded::parse(&body).into_owned().collect();
+    let mut st = shared.lock();
+    let req = match check(&st, &form) {
+        Ok(r) => r,
+        Err(answer) => return answer,
+    };
+    if form.get("decision").map(String::as_str) == Some("approve") {
+        st.stats.consents_approved += 1;
+        approve(&mut st, req)
+    } else {
+        st.stats.consents_denied += 1;
+        back_to_app(
+            &req,
+            &[
+                ("error", "access_denied"),
+                (
+                    "error_description",
+                    "The user denied the authorization request",
+                ),
+            ],
+        )
+    }
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+fn consent_page(st: &crate::state::State, q: &Params, selected: usize) -> Response {
+    let hidden: String = q
+        .iter()
+        .filter(|(k, _)| k.as_str() != "login" && k.as_str() != "decision")
+        .map(|(k, v)| {
+            format!(
+                "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
+                escape(k),
+                escape(v)
+            )
+        })
+        .collect();
+    let users: String = st
+        .users
+        .iter()
+        .enumerate()
+        .map(|(i, u)| {
+            format!(
+                "<option value=\"{}\"{}>{}</option>",
+                escape(u.id()),
+                if i == selected { " selected" } else { "" },
+                escape(u.email())
+            )
+        })
+        .collect();
+    let scopes: String = st
+        .cfg
+        .scopes
+        .iter()
+        .map(|s| format!("<li><code>{}</code></li>", escape(s)))
+        .collect();
+    let page = format!(
+        r#"<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Authorize app - Zoom emulator</title>
+<style>body{{font-family:sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem}}
+button{{font-size:1rem;padding:.5rem 1.5rem;margin-right:.5rem}}#authorize{{background:#0b5cff;color:#fff;border:0}}</style></head>
+<body><h1>Authorize app</h1>
+<p>The app <strong id="client">{client}</strong> wants to access your Zoom account:</p>
+<ul id="scopes">{scopes}</ul>
+<form method="post" action="/oauth/authorize">{hidden}
+<p><label>Sign in as <select name="login" id="login">{users}</select></label></p>
+<button type="submit" id="authorize" name="decision" value="approve">Authorize</button>
+<button type="submit" id="deny" name="decision" value="deny">Deny</button>
+</form></body></html>"#,
+        client = escape(&st.cfg.client_id),
+    );
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        page,
     )
         .into_response()
 }

@@ -23,6 +23,10 @@ pub struct Stats {
     pub authorization_code_grants: u64,
     /// Refused `authorization_code` grants (bad code, redirect URI or PKCE verifier).
     pub authorization_code_failures: u64,
+    /// Authorize clicks on the consent page (`--consent`).
+    pub consents_approved: u64,
+    /// Deny clicks on the consent page.
+    pub consents_denied: u64,
     /// Successful `refresh_token` grants.
     pub refresh_grants: u64,
     /// Refused `refresh_token` grants (unknown, rotated-out or revoked refresh token).

@@ -259,3 +259,97 @@ async fn errors_use_zoom_s_codes_and_bodies() {
         serde_json::json!({"code": 124, "message": "Access token is expired."})
     );
 }
+
+#[tokio::test]
+async fn the_consent_page_authorizes_or_denies_as_the_person_chooses() {
+    let cfg = EmulatorConfig {
+        consent: true,
+        ..Default::default()
+    };
+    let emu = Emulator::start(cfg).await.unwrap();
+    let c = emu.config().clone();
+    let base = emu.oauth_base_url();
+    let redirect = c.redirect_uris[0].clone();
+    let query = [
+        ("response_type", "code"),
+        ("client_id", c.client_id.as_str()),
+        ("redirect_uri", redirect.as_str()),
+        ("state", "st<&>1"),
+    ];
+    let page = http()
+        .get(format!("{base}/oauth/authorize"))
+        .query(&query)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains(r#"id="authorize""#) && html.contains(r#"id="deny""#));
+    assert!(html.contains("meeting:read"), "the scopes are listed");
+    assert!(
+        html.contains("st&lt;&amp;&gt;1") && !html.contains("st<&>1"),
+        "request values are escaped into the form"
+    );
+
+    let decide = |decision: &'static str, login: Option<String>| {
+        let mut form: Vec<(String, String)> = query
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        form.push(("decision".into(), decision.into()));
+        if let Some(l) = login {
+            form.push(("login".into(), l));
+        }
+        let url = format!("{base}/oauth/authorize");
+        async move {
+            let r = http().post(url).form(&form).send().await.unwrap();
+            assert_eq!(r.status(), 302);
+            let loc = url::Url::parse(r.headers()["location"].to_str().unwrap()).unwrap();
+            loc.query_pairs()
+                .into_owned()
+                .collect::<std::collections::HashMap<_, _>>()
+        }
+    };
+    let denied = decide("deny", None).await;
+    assert_eq!(denied["error"], "access_denied");
+    assert_eq!(denied["state"], "st<&>1");
+    assert!(!denied.contains_key("code"));
+
+    let users: Value = http()
+        .get(format!("{base}/_emulator/users"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let second = users[1]["id"].as_str().unwrap().to_string();
+    let approved = decide("approve", Some(second.clone())).await;
+    assert_eq!(approved["state"], "st<&>1");
+    let token: Value = http()
+        .post(format!("{base}/oauth/token"))
+        .basic_auth(&c.client_id, Some(&c.client_secret))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", approved["code"].as_str()),
+            ("redirect_uri", redirect.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let me: Value = http()
+        .get(format!("{}/users/me", emu.api_base_url()))
+        .bearer_auth(token["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["id"], second.as_str(), "the chosen user signed in");
+    let stats = emu.stats();
+    assert_eq!((stats.consents_approved, stats.consents_denied), (1, 1));
+}
