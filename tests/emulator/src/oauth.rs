@@ -16,6 +16,9 @@ use std::time::{Duration, Instant};
 
 type Params = HashMap<String, String>;
 
+/// Why Zoom refuses an authorization request: status, OAuth error, description.
+type Refusal = (u16, &'static str, &'static str);
+
 /// What a valid authorization request asks for.
 struct AuthorizeRequest {
     redirect_uri: String,
@@ -27,39 +30,31 @@ struct AuthorizeRequest {
 /// Check an authorization request as Zoom does before it shows anything: response type, client
 /// id, registered redirect URI, PKCE method. The emulator-only parameter `login` picks the user
 /// (id or email); the account owner otherwise.
-fn check(st: &crate::state::State, q: &Params) -> Result<AuthorizeRequest, Response> {
+fn check(st: &crate::state::State, q: &Params) -> Result<AuthorizeRequest, Refusal> {
     if q.get("response_type").map(String::as_str) != Some("code") {
-        return Err(oauth_error(
-            400,
-            "unsupported_response_type",
-            "Invalid response_type",
-        ));
+        return Err((400, "unsupported_response_type", "Invalid response_type"));
     }
     if q.get("client_id") != Some(&st.cfg.client_id) {
-        return Err(oauth_error(400, "invalid_client", "Invalid client_id"));
+        return Err((400, "invalid_client", "Invalid client_id"));
     }
     let Some(redirect_uri) = q.get("redirect_uri").cloned() else {
-        return Err(oauth_error(400, "invalid_request", "Missing redirect_uri"));
+        return Err((400, "invalid_request", "Missing redirect_uri"));
     };
     if !st.cfg.redirect_uris.contains(&redirect_uri) {
-        return Err(oauth_error(
+        return Err((
             400,
             "invalid_request",
             "Invalid redirect: redirect_uri mismatch",
         ));
     }
     if url::Url::parse(&redirect_uri).is_err() {
-        return Err(oauth_error(400, "invalid_request", "Invalid redirect_uri"));
+        return Err((400, "invalid_request", "Invalid redirect_uri"));
     }
     let challenge = match (q.get("code_challenge"), q.get("code_challenge_method")) {
         (Some(c), m) => {
             let method = m.cloned().unwrap_or_else(|| "plain".into());
             if method != "S256" && method != "plain" {
-                return Err(oauth_error(
-                    400,
-                    "invalid_request",
-                    "Invalid code_challenge_method",
-                ));
+                return Err((400, "invalid_request", "Invalid code_challenge_method"));
             }
             Some((c.clone(), method))
         }
@@ -68,7 +63,7 @@ fn check(st: &crate::state::State, q: &Params) -> Result<AuthorizeRequest, Respo
     let user_idx = match q.get("login").filter(|l| !l.is_empty()) {
         Some(who) => match st.user_index(who) {
             Some(i) => i,
-            None => return Err(oauth_error(400, "invalid_request", "Unknown login user")),
+            None => return Err((400, "invalid_request", "Unknown login user")),
         },
         None => 0,
     };
@@ -125,7 +120,7 @@ pub(crate) async fn authorize(
     let mut st = shared.lock();
     let req = match check(&st, &q) {
         Ok(r) => r,
-        Err(answer) => return answer,
+        Err((status, error, description)) => return oauth_error(status, error, description),
     };
     if !st.cfg.consent {
         return approve(&mut st, req);
@@ -141,7 +136,7 @@ pub(crate) async fn decide(State(shared): State<Arc<Shared>>, body: Bytes) -> Re
     let mut st = shared.lock();
     let req = match check(&st, &form) {
         Ok(r) => r,
-        Err(answer) => return answer,
+        Err((status, error, description)) => return oauth_error(status, error, description),
     };
     if form.get("decision").map(String::as_str) == Some("approve") {
         st.stats.consents_approved += 1;
