@@ -83,6 +83,7 @@ pub const OPERATIONS: &[&str] = &[
     "readiness",
     "service_descriptor",
     "metrics",
+    "config",
 ];
 
 /// A client, its integration (index included) and the variables it was built from. Clone it
@@ -523,6 +524,20 @@ impl Service {
                 out(crate::service_registry::ServiceDescriptor::new().with_health(status))
             }
             "metrics" => out(self.client.metrics()),
+            "config" => {
+                let c = self.client.config();
+                Ok(json!({
+                    "client_id": c.client_id(),
+                    "redirect_uri": c.redirect_uri_as_configured(),
+                    "account_id": c.account_id(),
+                    "environment": c.environment(),
+                    "api_base_url": c.api_base_url().as_str(),
+                    "oauth_base_url": c.oauth_base_url().as_str(),
+                    "scopes": c.scopes(),
+                    "webhook_secret_set": c.webhook_secret_token().is_some(),
+                    "token_store": StoreSpec::from_lookup(|k| self.vars.get(k).cloned()).ok().map(|s| s.kind()),
+                }))
+            }
             other => Err(Error::invalid(
                 "op",
                 format!("unknown operation {other:?} (see zoom_sdk::bindings::OPERATIONS)"),

@@ -38,6 +38,10 @@ pub struct Skills {
     integration: Integration,
 }
 
+/// The longest meeting the scheduling skill accepts, in minutes (a day; the backend's old
+/// scheduling API had the same bound).
+pub const MAX_DURATION_MINUTES: i64 = 1440;
+
 /// When a meeting starts.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -153,6 +157,12 @@ impl ScheduleMeeting {
             return Err(Error::invalid(
                 "duration",
                 "a meeting lasts at least one minute",
+            ));
+        }
+        if self.duration_minutes > MAX_DURATION_MINUTES {
+            return Err(Error::invalid(
+                "duration",
+                "a scheduled meeting lasts at most 1440 minutes (24 hours)",
             ));
         }
         let (start, zone) = self.start.resolve()?;

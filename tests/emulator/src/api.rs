@@ -344,7 +344,35 @@ pub(crate) async fn meetings_list(
             .collect(),
         _ => return Err(ZoomError::validation("type", "Invalid field.")),
     };
-    let scope = format!("meetings:{host}:{kind}");
+    // `from` and `to` (yyyy-mm-dd, inclusive) narrow by start date, as Zoom does.
+    let day = |name: &str| -> Result<Option<chrono::NaiveDate>, ZoomError> {
+        q.get(name)
+            .filter(|v| !v.is_empty())
+            .map(|v| {
+                chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                    .map_err(|_| ZoomError::validation(name, "Invalid field."))
+            })
+            .transpose()
+    };
+    let (from, to) = (day("from")?, day("to")?);
+    let filtered: Vec<u64> = if from.is_none() && to.is_none() {
+        filtered
+    } else {
+        filtered
+            .into_iter()
+            .filter(|id| {
+                st.meetings[id].start_time.is_some_and(|t| {
+                    let d = t.date_naive();
+                    from.is_none_or(|f| d >= f) && to.is_none_or(|t| d <= t)
+                })
+            })
+            .collect()
+    };
+    let scope = format!(
+        "meetings:{host}:{kind}:{}:{}",
+        q.get("from").map(String::as_str).unwrap_or(""),
+        q.get("to").map(String::as_str).unwrap_or("")
+    );
     let (page, size, next, total) = st.page_of(&scope, &filtered, &q)?;
     let items: Vec<Value> = page
         .iter()

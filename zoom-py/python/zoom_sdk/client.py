@@ -133,7 +133,10 @@ class Client:
         self.webhooks = Webhooks(self)
 
     def __repr__(self) -> str:
-        return repr(self._native).replace("NativeClient", "Client", 1)
+        native = getattr(self, "_native", None)
+        if native is None:
+            return "Client(<not built>)"
+        return repr(native).replace("NativeClient", "Client", 1)
 
     def _call(
         self,
@@ -201,6 +204,12 @@ class Client:
     def metrics(self) -> Record:
         """Counters of requests, retries, refreshes, rate limits and latencies."""
         return Record(self._call("metrics"))
+
+    def config(self) -> Record:
+        """The settings in use, without secrets: ``client_id``, ``redirect_uri``,
+        ``account_id``, ``environment``, base URLs, ``scopes``, ``webhook_secret_set``,
+        ``token_store`` (its kind)."""
+        return Record(self._call("config"))
 
 
 class Session:
@@ -281,10 +290,20 @@ class Meetings:
         type: Optional[str] = None,
         page_size: Optional[int] = None,
         next_page_token: Optional[str] = None,
+        from_: Optional[date] = None,
+        to: Optional[date] = None,
+        timezone: Optional[str] = None,
     ) -> Page[MeetingSummary]:
         """One page of ``host``'s meetings (``type``: ``scheduled``, ``live``,
-        ``upcoming``, ...)."""
-        q = _convert.query(type_=type, page_size=page_size, next_page_token=next_page_token)
+        ``upcoming``, ...; ``from_`` and ``to``: start days, in ``timezone``)."""
+        q = _convert.query(
+            type_=type,
+            page_size=page_size,
+            next_page_token=next_page_token,
+            from_=from_,
+            to=to,
+            timezone=timezone,
+        )
         return Page(self._s._call("meetings.list", host=host, query=q), MeetingSummary)
 
     def iter(

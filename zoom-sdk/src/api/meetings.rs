@@ -46,6 +46,12 @@ pub struct ListMeetings {
     pub page_size: Option<u32>,
     /// Continue from this token.
     pub next_page_token: Option<String>,
+    /// Only meetings starting on or after this day.
+    pub from: Option<chrono::NaiveDate>,
+    /// Only meetings starting on or before this day.
+    pub to: Option<chrono::NaiveDate>,
+    /// The time zone `from` and `to` are read in (an IANA name; Zoom's default: UTC).
+    pub timezone: Option<String>,
 }
 
 impl ListMeetings {
@@ -56,6 +62,12 @@ impl ListMeetings {
     /// Filter by type.
     pub fn meeting_type(mut self, t: ListMeetingsType) -> Self {
         self.meeting_type = Some(t);
+        self
+    }
+    /// Only meetings starting between `from` and `to` (days, inclusive).
+    pub fn between(mut self, from: chrono::NaiveDate, to: chrono::NaiveDate) -> Self {
+        self.from = Some(from);
+        self.to = Some(to);
         self
     }
 }
@@ -299,7 +311,10 @@ async fn list_page(
         query.meeting_type.as_ref().map(|t| t.as_str().to_string()),
     )
     .query_opt("page_size", query.page_size)
-    .query_opt("next_page_token", query.next_page_token.as_deref());
+    .query_opt("next_page_token", query.next_page_token.as_deref())
+    .query_opt("from", query.from.map(|d| d.to_string()))
+    .query_opt("to", query.to.map(|d| d.to_string()))
+    .query_opt("timezone", query.timezone.as_deref());
     let page: ZoomEnvelope<MeetingSummary> = session.json(&req).await?;
     Ok(page.0)
 }
