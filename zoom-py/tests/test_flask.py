@@ -238,12 +238,11 @@ def test_every_route_of_the_contract_success_and_failure(
     integration_error(nc, "not_connected")
     assert nc["error"]["kind"] == "not_connected"
     for path in ("/api/integrations/zoom/meetings/list", "/api/auth/zoom/refresh"):
-        r = web.http.post(path, data=b"{not json", headers={"content-type": "application/json", "X-User-ID": "carol"})
-        assert r.status_code == 400 and r.is_json, r.get_data(as_text=True)
-        body = r.get_json()
-        assert body["ok"] is False and "invalid_json" in json.dumps(body)
-    r = web.http.post("/api/integrations/zoom/meetings/list", data=b"[1,2]", headers={"content-type": "application/json", "X-User-ID": "carol"})
-    assert r.status_code == 400 and r.get_json()["error"]["code"] == "invalid_json"
+        bad = web.http.post(path, data=b"{not json", headers={"content-type": "application/json", "X-User-ID": "carol"})
+        assert bad.status_code == 400 and bad.is_json, bad.get_data(as_text=True)
+        assert bad.get_json()["ok"] is False and "invalid_json" in json.dumps(bad.get_json())
+    bad = web.http.post("/api/integrations/zoom/meetings/list", data=b"[1,2]", headers={"content-type": "application/json", "X-User-ID": "carol"})
+    assert bad.status_code == 400 and bad.get_json()["error"]["code"] == "invalid_json"
 
     # ---- about, registry, webhooks
     assert web.call("GET", "/api/integrations/zoom/health")["data"]["status"]
