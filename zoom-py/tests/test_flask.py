@@ -238,11 +238,11 @@ def test_every_route_of_the_contract_success_and_failure(
     integration_error(nc, "not_connected")
     assert nc["error"]["kind"] == "not_connected"
     for path in ("/api/integrations/zoom/meetings/list", "/api/auth/zoom/refresh"):
-        bad = web.http.post(path, data=b"{not json", headers={"content-type": "application/json", "X-User-ID": "carol"})
-        assert bad.status_code == 400 and bad.is_json, bad.get_data(as_text=True)
-        assert bad.get_json()["ok"] is False and "invalid_json" in json.dumps(bad.get_json())
-    bad = web.http.post("/api/integrations/zoom/meetings/list", data=b"[1,2]", headers={"content-type": "application/json", "X-User-ID": "carol"})
-    assert bad.status_code == 400 and bad.get_json()["error"]["code"] == "invalid_json"
+        resp = web.http.post(path, data=b"{not json", headers={"content-type": "application/json", "X-User-ID": "carol"})
+        assert resp.status_code == 400 and resp.is_json, resp.get_data(as_text=True)
+        assert resp.get_json()["ok"] is False and "invalid_json" in json.dumps(resp.get_json())
+    resp = web.http.post("/api/integrations/zoom/meetings/list", data=b"[1,2]", headers={"content-type": "application/json", "X-User-ID": "carol"})
+    assert resp.status_code == 400 and resp.get_json()["error"]["code"] == "invalid_json"
 
     # ---- about, registry, webhooks
     assert web.call("GET", "/api/integrations/zoom/health")["data"]["status"]
