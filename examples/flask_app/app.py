@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import hmac
 import json
+import logging
 import os
 import secrets
 import signal
@@ -117,7 +118,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--host", default="127.0.0.1")
     ap.add_argument("--port", type=int, default=5000)
+    ap.add_argument("--access-log", action="store_true", help="log every request")
     args = ap.parse_args()
+    if not args.access_log:
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
     holder: Dict[str, Flask] = {}
 
