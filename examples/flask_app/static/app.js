@@ -72,6 +72,8 @@ async function loadStatus() {
 
 async function loadMeetings() {
   const d = await integration("meetings/list", { type: "upcoming", page_size: 30 });
+  const at = (m) => (m.start_time ? Date.parse(m.start_time) : Infinity);
+  d.meetings.sort((a, b) => at(a) - at(b));
   items($("meetings"), d.meetings, (m) => {
     const li = document.createElement("li");
     li.dataset.id = String(m.id);
@@ -132,8 +134,8 @@ async function sync() {
       bar.hidden = true;
       if (run && run.state === "failed") throw new Error(run.error.message);
       const counts = run && run.report ? run.report.counts : {};
-      const n = Object.values(counts).reduce((a, c) => a + (c.seen || 0), 0);
-      $("sync-state").textContent = `synced (${n} items seen)`;
+      const sum = (k) => Object.values(counts).reduce((a, c) => a + (c[k] || 0), 0);
+      $("sync-state").textContent = `synced: ${sum("fetched")} fetched, ${sum("inserted")} new, ${sum("updated")} changed, ${sum("deleted")} removed`;
       $("sync-state").dataset.done = "1";
       return;
     }
@@ -146,7 +148,7 @@ async function search(q) {
   const d = (await call("GET", url)).data;
   items($("results"), d.hits, (h) => {
     const li = document.createElement("li");
-    li.textContent = `${h.kind}: ${h.topic} — ${when(h.start_time)}`;
+    li.textContent = `${h.kind}: ${h.topic} — ${when(h.start_time, h.timezone)}`;
     return li;
   });
 }

@@ -165,7 +165,7 @@ def _complete(source: ClientSource, resolve_user: UserResolver) -> Dict[str, Any
     denied = _core.param("error")
     if denied:
         reason = _core.param("error_description") or denied
-        fail(400, "access_denied", f"Zoom authorization was not granted: {reason}")
+        fail(400, "access_denied", f"the authorization was declined on Zoom ({reason})")
     code = _core.param("code")
     if not code:
         fail(400, "authorization_code_required", "the callback has no authorization code")
