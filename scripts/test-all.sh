@@ -4,8 +4,9 @@
 # racing on one store, compatibility with the Python backend's table, the quickstart, doc
 # tests, the C ABI's header and bad-input tests), then the C example built with pkg-config
 # and run against the emulator under valgrind, then the Python module (scripts/test-python.sh:
-# a fresh venv, pip install ./zoom-py, mypy --strict, stubtest, pytest). The TypeScript skills'
-# suite joins here when it lands.
+# a fresh venv, pip install ./zoom-py, mypy --strict, stubtest, pytest, the Flask blueprints and
+# the setup guide's commands), then the TypeScript desktop skills against the example Flask app
+# and the browser test in Chromium (scripts/test-typescript.sh).
 #
 # It installs what it needs on a fresh machine and uses one shared cargo target directory.
 set -euo pipefail
@@ -95,3 +96,6 @@ bash examples/c/run.sh
 
 section "Python module (fresh venv, pip install ./zoom-py, mypy, stubtest, pytest)"
 bash scripts/test-python.sh
+
+section "TypeScript desktop skills and the browser test (tsc strict, node --test, Chromium)"
+bash scripts/test-typescript.sh

@@ -22,7 +22,7 @@ export ZOOM_EMULATOR_BIN="$CARGO_TARGET_DIR/debug/zoom-emulator"
 
 section "mypy --strict (package, tests, example)"
 "$venv/bin/mypy" --strict zoom-py/python/zoom_sdk
-"$venv/bin/mypy" --strict zoom-py/tests examples/python
+"$venv/bin/mypy" --strict zoom-py/tests examples/python examples/flask_app
 
 section "stubtest (the stubs against the built module)"
 (cd "$CARGO_TARGET_DIR" && "$venv/bin/python" -m mypy.stubtest zoom_sdk)

@@ -342,6 +342,19 @@ export function skillError(status: number, body: unknown, retryAfterHeader: stri
   return { code: "ZOOM_API_ERROR", message, details };
 }
 
+/** Aborted when either is (AbortSignal.any, which Node 18 lacks). */
+function anySignal(a: AbortSignal, b: AbortSignal): AbortSignal {
+  const ctl = new AbortController();
+  for (const s of [a, b]) {
+    if (s.aborted) {
+      ctl.abort(s.reason);
+      break;
+    }
+    s.addEventListener("abort", () => ctl.abort(s.reason), { once: true });
+  }
+  return ctl.signal;
+}
+
 export class ZoomSkills {
   private readonly base: string;
   private readonly token: string | undefined;
@@ -367,7 +380,7 @@ export class ZoomSkills {
       return { ok: false, error: { code: "VALIDATION_ERROR", message: "userId is required" } };
     }
     const timeout = AbortSignal.timeout(this.timeoutMs);
-    const both = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    const both = signal ? anySignal(signal, timeout) : timeout;
     const headers: Record<string, string> = { Accept: "application/json", "X-User-ID": userId };
     if (this.token) headers.Authorization = `Bearer ${this.token}`;
     const init: RequestInit = { method, headers, signal: both };

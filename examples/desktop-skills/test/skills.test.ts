@@ -185,7 +185,7 @@ describe("without a backend", () => {
   });
 
   test("an answer of the wrong shape is reported, not passed on", async () => {
-    const odd = new ZoomSkills({ baseUrl: "http://x.invalid", fetch: async () => Response.json({ ok: true, data: { meetings: [{ id: 1.5, topic: "t" }] } }) });
+    const odd = new ZoomSkills({ baseUrl: "http://x.invalid", fetch: async () => new Response(JSON.stringify({ ok: true, data: { meetings: [{ id: 1.5, topic: "t" }] } }), { headers: { "Content-Type": "application/json" } }) });
     const r = await odd.listZoomMeetings(USER);
     assert.equal(r.error?.code, "ZOOM_API_ERROR");
     assert.match(r.error?.message ?? "", /meeting number/);
