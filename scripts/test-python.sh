@@ -15,7 +15,7 @@ rm -rf "$venv"
 python3 -m venv "$venv" || { apt-get update -qq && apt-get install -y -qq python3-venv && python3 -m venv "$venv"; }
 "$venv/bin/pip" install -q --disable-pip-version-check --upgrade pip
 "$venv/bin/pip" install -q --disable-pip-version-check ./zoom-py
-"$venv/bin/pip" install -q --disable-pip-version-check pytest mypy typing_extensions flask
+"$venv/bin/pip" install -q --disable-pip-version-check pytest mypy typing_extensions flask "psycopg[binary]" cryptography
 
 cargo build -q -p zoom-emulator --bin zoom-emulator
 export ZOOM_EMULATOR_BIN="$CARGO_TARGET_DIR/debug/zoom-emulator"
