@@ -346,3 +346,13 @@ def test_transport_trouble_and_configuration_errors_answer_in_the_envelope(
     assert http.get("/api/auth/zoom/health").get_json()["configuration"] == "invalid"
     assert http.get("/api/services/zoom").status_code == 503
     assert http.post("/api/zoom/webhooks", data=b"{}").status_code == 503
+
+
+def test_every_error_kind_of_the_core_has_one_status_and_code() -> None:
+    from zoom_sdk._zoom_sdk import error_kinds
+    from zoom_sdk.flask import ERROR_TABLE
+
+    kinds = {kind for kind, _code in error_kinds()}
+    assert kinds <= set(ERROR_TABLE), f"kinds without an HTTP mapping: {sorted(kinds - set(ERROR_TABLE))}"
+    for kind, (status, code) in ERROR_TABLE.items():
+        assert 400 <= status <= 599 and code and code == code.lower(), kind
