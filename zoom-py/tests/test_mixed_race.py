@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import time
+import urllib.parse
 import uuid
 from pathlib import Path
 from typing import Any, Dict, List
@@ -61,8 +62,7 @@ def race(emulator: Emulator, spec: str) -> None:
     setup = zoom_sdk.Client(**settings)
     logins = [u["email"] for u in emulator.get("/_emulator/users")]
     for i, u in enumerate(USERS):
-        start = setup.integration.add(u)
-        url = start.url + "&login=" + logins[i % len(logins)]
+        url = setup.integration.add(u).url + "&login=" + urllib.parse.quote(logins[i % len(logins)])
         cb = approve(url)
         setup.integration.complete(cb["state"], cb["code"])
     emulator.send("POST", "/_emulator/expire-tokens", {})
