@@ -32,6 +32,7 @@ pub const ENV_VARIABLES: &[&str] = &[
     "ZOOM_REFRESH_MARGIN_SECS",
     "ZOOM_RATE_LIMIT_PLAN",
     "ZOOM_TOKEN_CACHE_SECS",
+    crate::http::BUDGET_ENV,
     crate::store::STORE_ENV,
     crate::store::crypto::KEY_ENV,
     crate::store::crypto::OLD_KEYS_ENV,
@@ -108,6 +109,8 @@ pub struct ZoomConfig {
     #[serde(serialize_with = "redacted_opt")]
     webhook_secret_token: Option<SecretString>,
     environment: String,
+    #[serde(serialize_with = "redacted_opt")]
+    rate_budget: Option<SecretString>,
 }
 
 fn redacted_opt<S: serde::Serializer>(
@@ -216,10 +219,15 @@ impl ZoomConfig {
                 .collect();
         }
         b.environment = get(ENVIRONMENT_ENV);
+        b.rate_budget = get(crate::http::BUDGET_ENV).map(SecretString::from);
         b.env_names = true;
         b.build()
     }
 
+    /// The shared rate budget's URL (`ZOOM_RATE_BUDGET`), when set. It may hold a password.
+    pub fn rate_budget(&self) -> Option<&SecretString> {
+        self.rate_budget.as_ref()
+    }
     /// The deployment's name (`ZOOM_ENVIRONMENT`; `production` when unset).
     pub fn environment(&self) -> &str {
         &self.environment
@@ -319,6 +327,7 @@ pub struct ZoomConfigBuilder {
     user_agent: Option<String>,
     webhook_secret_token: Option<SecretString>,
     environment: Option<String>,
+    rate_budget: Option<SecretString>,
     env_names: bool,
 }
 
@@ -337,6 +346,14 @@ impl std::fmt::Debug for ZoomConfigBuilder {
 }
 
 impl ZoomConfigBuilder {
+    /// Share the rate budget with every instance through Redis (`ZOOM_RATE_BUDGET`,
+    /// `redis://HOST:PORT/DB`): Zoom's per-account limits hold across processes, and a daily
+    /// limit one instance meets stops them all. Unreachable Redis falls back to in-process
+    /// limits with a warning.
+    pub fn rate_budget(mut self, url: impl Into<String>) -> Self {
+        self.rate_budget = Some(SecretString::from(url.into()));
+        self
+    }
     /// The deployment's name (`ZOOM_ENVIRONMENT`: `development`, `staging`, `production`),
     /// shown in health and connect answers; `production` when unset.
     pub fn environment(mut self, v: impl Into<String>) -> Self {
@@ -475,6 +492,15 @@ impl ZoomConfigBuilder {
                 "contains whitespace: copy it again without spaces or line breaks",
             ));
         }
+        if let Some(url) = &self.rate_budget {
+            let u = url.expose_secret();
+            if !(u.starts_with("redis://") || u.starts_with("rediss://")) {
+                return Err(Error::config(
+                    self.name(crate::http::BUDGET_ENV, "rate_budget"),
+                    "must be a redis:// or rediss:// URL (e.g. redis://127.0.0.1:6379/0)",
+                ));
+            }
+        }
         let redirect_uri = match &self.redirect_uri {
             None => None,
             Some(raw) => {
@@ -586,6 +612,7 @@ impl ZoomConfigBuilder {
                 .user_agent
                 .unwrap_or_else(|| format!("zoom-sdk-rust/{}", env!("CARGO_PKG_VERSION"))),
             webhook_secret_token: self.webhook_secret_token,
+            rate_budget: self.rate_budget,
             environment: self
                 .environment
                 .map(|e| e.trim().to_string())

@@ -18,6 +18,7 @@ pub struct Metrics {
     refreshes: AtomicU64,
     early_refreshes: AtomicU64,
     rate_limited: AtomicU64,
+    budget_fallbacks: AtomicU64,
     errors: Mutex<BTreeMap<&'static str, u64>>,
     latency: Mutex<BTreeMap<&'static str, LatencyWindow>>,
 }
@@ -93,6 +94,9 @@ pub struct MetricsSnapshot {
     pub early_refreshes: u64,
     /// 429 answers seen.
     pub rate_limited: u64,
+    /// Calls that used this process's own rate windows because the shared budget
+    /// (`ZOOM_RATE_BUDGET`) could not be reached.
+    pub shared_budget_fallbacks: u64,
     /// Failed calls by error kind.
     pub errors: BTreeMap<String, u64>,
     /// Latency per endpoint template.
@@ -130,6 +134,10 @@ impl Metrics {
         }
     }
 
+    pub(crate) fn record_budget_fallback(&self) {
+        self.budget_fallbacks.fetch_add(1, Ordering::Relaxed);
+    }
+
     pub(crate) fn record_retry(&self) {
         self.retries.fetch_add(1, Ordering::Relaxed);
     }
@@ -151,6 +159,7 @@ impl Metrics {
             refreshes: self.refreshes.load(Ordering::Relaxed),
             early_refreshes: self.early_refreshes.load(Ordering::Relaxed),
             rate_limited: self.rate_limited.load(Ordering::Relaxed),
+            shared_budget_fallbacks: self.budget_fallbacks.load(Ordering::Relaxed),
             errors: self
                 .errors
                 .lock()

@@ -6,6 +6,7 @@
 //! and decodes the body inside the loop so that a malformed answer to a `GET` is retried like
 //! any other transient failure.
 
+mod budget;
 pub mod metrics;
 pub mod ratelimit;
 pub mod retry;
@@ -15,6 +16,7 @@ use crate::config::ZoomConfig;
 use crate::error::{ApiError, Error, FieldError, RateLimitType, Result};
 use crate::token::TokenKey;
 use crate::token_manager::TokenManager;
+pub use budget::BUDGET_ENV;
 use bytes::Bytes;
 use metrics::Metrics;
 use ratelimit::RateSignal;
@@ -261,7 +263,14 @@ impl HttpCore {
         config: Arc<ZoomConfig>,
         metrics: Arc<Metrics>,
     ) -> Self {
-        let limiter = Arc::new(RateLimiter::new(config.rate_limits()));
+        let mut limiter = RateLimiter::new(config.rate_limits());
+        if let Some(url) = config.rate_budget() {
+            match budget::RedisBudget::new(url.expose_secret(), metrics.clone()) {
+                Ok(b) => limiter = limiter.with_shared_budget(Arc::new(b)),
+                Err(e) => tracing::warn!(error = %e, "zoom.rate_budget: not used"),
+            }
+        }
+        let limiter = Arc::new(limiter);
         // Downloads follow Zoom's redirect to its storage (reqwest drops the Authorization
         // header on a redirect to another host) and have no overall timeout: a recording of
         // gigabytes takes as long as it takes; a stalled read is timed out chunk by chunk.

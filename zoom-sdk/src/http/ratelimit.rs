@@ -11,9 +11,11 @@
 //! `X-RateLimit-Remaining: 0` or a per-second 429 pauses the category, and a daily-limit 429
 //! closes the category until the reset Zoom states: calls then fail at once, unsent.
 
+use super::budget::{Grant, RedisBudget};
 use crate::error::{ApiError, Error, RateLimitType, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -155,6 +157,10 @@ impl RateLimits {
 /// Extra room kept on top of Zoom's window: requests arrive at Zoom a little after they leave.
 const MARGIN: f64 = 1.05;
 
+/// The same for a budget shared between processes (and machines): a grant and the request's
+/// arrival at Zoom are further apart, and differ more from one instance to another.
+const SHARED_MARGIN: f64 = 1.2;
+
 #[derive(Debug)]
 struct Bucket {
     limit: u32,
@@ -182,6 +188,16 @@ pub struct RateLimiter {
     enabled: bool,
     limits: RateLimits,
     accounts: Mutex<HashMap<String, [Bucket; 4]>>,
+    /// The budget shared with other instances (`ZOOM_RATE_BUDGET`), when configured.
+    shared: Option<Arc<RedisBudget>>,
+}
+
+/// What the local state says before any window is counted.
+enum Gate {
+    /// Paused by Zoom: sleep this long.
+    Sleep(Duration),
+    /// Open: count in a window of `limit` per `window`.
+    Open { limit: u32, window: Duration },
 }
 
 /// Accounts kept before idle ones are dropped.
@@ -225,7 +241,15 @@ impl RateLimiter {
             enabled: limits.enabled,
             limits: limits.clone(),
             accounts: Mutex::new(HashMap::new()),
+            shared: None,
         }
+    }
+
+    /// Count in the budget shared with other instances (falling back to this limiter's own
+    /// windows while it cannot be reached).
+    pub(crate) fn with_shared_budget(mut self, budget: Arc<RedisBudget>) -> Self {
+        self.shared = Some(budget);
+        self
     }
 
     fn fresh_buckets(&self) -> [Bucket; 4] {
@@ -274,7 +298,7 @@ impl RateLimiter {
             return Ok(());
         }
         loop {
-            let wait = self.with_bucket(account, category, |b, now| {
+            let gate = self.with_bucket(account, category, |b, now| {
                 if let Some(until) = b.closed_until {
                     if until > now {
                         return Err(daily_closed(category, until - now));
@@ -285,30 +309,58 @@ impl RateLimiter {
                     Some(until) if until > now + max_wait => {
                         return Err(paused(category, until - now));
                     }
-                    Some(until) if until > now => Some(until - now),
-                    _ => {
-                        let window = b.window.mul_f64(MARGIN);
-                        while b
-                            .sent
-                            .front()
-                            .is_some_and(|t| now.duration_since(*t) >= window)
-                        {
-                            b.sent.pop_front();
-                        }
-                        if (b.sent.len() as u32) < b.limit {
-                            b.sent.push_back(now);
-                            None
-                        } else {
-                            let oldest = b.sent.front().copied().unwrap_or(now);
-                            Some(
-                                window
-                                    .saturating_sub(now.duration_since(oldest))
-                                    .max(Duration::from_millis(1)),
-                            )
-                        }
-                    }
+                    Some(until) if until > now => Gate::Sleep(until - now),
+                    _ => Gate::Open {
+                        limit: b.limit,
+                        window: b.window.mul_f64(MARGIN),
+                    },
                 })
             })?;
+            let (limit, window) = match gate {
+                Gate::Sleep(d) => {
+                    tokio::time::sleep(d).await;
+                    continue;
+                }
+                Gate::Open { limit, window } => (limit, window),
+            };
+            if let Some(shared) = &self.shared {
+                let shared_window = window.mul_f64(SHARED_MARGIN / MARGIN);
+                match shared.take(account, category, limit, shared_window).await {
+                    Some(Grant::Now) => return Ok(()),
+                    Some(Grant::Wait(d)) => {
+                        tokio::time::sleep(d).await;
+                        continue;
+                    }
+                    Some(Grant::Closed(d)) => {
+                        self.with_bucket(account, category, |b, now| {
+                            b.closed_until = Some(later(now, d));
+                        });
+                        return Err(daily_closed(category, d));
+                    }
+                    // Redis is unavailable: this process's own window below.
+                    None => {}
+                }
+            }
+            let wait = self.with_bucket(account, category, |b, now| {
+                while b
+                    .sent
+                    .front()
+                    .is_some_and(|t| now.duration_since(*t) >= window)
+                {
+                    b.sent.pop_front();
+                }
+                if (b.sent.len() as u32) < b.limit {
+                    b.sent.push_back(now);
+                    None
+                } else {
+                    let oldest = b.sent.front().copied().unwrap_or(now);
+                    Some(
+                        window
+                            .saturating_sub(now.duration_since(oldest))
+                            .max(Duration::from_millis(1)),
+                    )
+                }
+            });
             match wait {
                 None => return Ok(()),
                 Some(w) => tokio::time::sleep(w).await,
@@ -321,10 +373,18 @@ impl RateLimiter {
         if !self.enabled {
             return;
         }
-        self.with_bucket(account, category, |b, now| Self::learn(b, now, s));
+        let closed = self.with_bucket(account, category, |b, now| Self::learn(b, now, s));
+        if let (Some(length), Some(shared)) = (closed, &self.shared) {
+            // Every instance stops sending in this category until Zoom's reset.
+            if let Ok(rt) = tokio::runtime::Handle::try_current() {
+                let (shared, account) = (shared.clone(), account.to_string());
+                rt.spawn(async move { shared.close(&account, category, length).await });
+            }
+        }
     }
 
-    fn learn(b: &mut Bucket, now: Instant, s: &RateSignal) {
+    /// Learn from an answer; the length of a daily closure it started, if any.
+    fn learn(b: &mut Bucket, now: Instant, s: &RateSignal) -> Option<Duration> {
         let qps = s
             .limit_type
             .as_deref()
@@ -345,7 +405,9 @@ impl RateLimiter {
         if s.status == 429 && daily {
             let until = s.retry_after.unwrap_or_else(until_utc_midnight);
             b.closed_until = Some(later(now, until));
+            return Some(until.min(MAX_WAIT));
         }
+        None
     }
 }
 
