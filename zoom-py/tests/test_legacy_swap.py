@@ -25,35 +25,11 @@ from cryptography.fernet import Fernet
 import zoom_sdk
 from zoom_sdk.flask import mount, resolvers
 
-from conftest import Emulator
+from conftest import ROOT, Emulator
 from test_stores import PG, need_postgres
 
-TABLE = """CREATE TABLE zoom_oauth_tokens (
-    id SERIAL PRIMARY KEY,
-    user_id VARCHAR(255) UNIQUE NOT NULL,
-    zoom_user_id VARCHAR(255) NOT NULL,
-    email VARCHAR(255) UNIQUE,
-    access_token TEXT NOT NULL,
-    refresh_token TEXT,
-    token_type VARCHAR(50) DEFAULT 'Bearer',
-    scope TEXT,
-    account_id VARCHAR(255),
-    first_name VARCHAR(255),
-    last_name VARCHAR(255),
-    display_name VARCHAR(255),
-    user_type INTEGER,
-    role_name VARCHAR(100),
-    expires_at TIMESTAMPTZ,
-    issued_at TIMESTAMPTZ DEFAULT NOW(),
-    created_at TIMESTAMPTZ DEFAULT NOW(),
-    updated_at TIMESTAMPTZ DEFAULT NOW(),
-    last_used_at TIMESTAMPTZ,
-    is_active BOOLEAN DEFAULT TRUE,
-    access_count INTEGER DEFAULT 0,
-    metadata JSONB,
-    access_token_encrypted TEXT,
-    refresh_token_encrypted TEXT
-)"""
+TABLE = (ROOT / "tests/fixtures/backend_zoom_oauth_tokens.sql").read_text()
+FERNET_COLUMNS = "ALTER TABLE zoom_oauth_tokens ADD COLUMN access_token_encrypted TEXT, ADD COLUMN refresh_token_encrypted TEXT"
 
 
 @pytest.fixture()
@@ -66,6 +42,7 @@ def backend_db() -> Iterator[str]:
     url = PG.rsplit("/", 1)[0] + "/" + name
     with psycopg.connect(url, autocommit=True) as db:
         db.execute(TABLE)
+        db.execute(FERNET_COLUMNS)
     try:
         yield url
     finally:

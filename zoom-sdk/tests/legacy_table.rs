@@ -14,38 +14,13 @@ use std::sync::Arc;
 use zoom_sdk::store::{LegacyOptions, LegacyPostgresTokenStore};
 use zoom_sdk::{ExposeSecret, TokenKey, TokenStore, ZoomClient};
 
+/// The backend's table, as its Python code creates it.
+const BACKEND_TABLE: &str = include_str!("../../tests/fixtures/backend_zoom_oauth_tokens.sql");
+
 /// The table exactly as the backend creates it; `with_encrypted` adds the sibling module's
 /// Fernet columns.
 async fn create_table(pool: &PgPool, with_encrypted: bool) {
-    sqlx::query(
-        "CREATE TABLE zoom_oauth_tokens (
-            id SERIAL PRIMARY KEY,
-            user_id VARCHAR(255) UNIQUE NOT NULL,
-            zoom_user_id VARCHAR(255) NOT NULL,
-            email VARCHAR(255) UNIQUE,
-            access_token TEXT NOT NULL,
-            refresh_token TEXT,
-            token_type VARCHAR(50) DEFAULT 'Bearer',
-            scope TEXT,
-            account_id VARCHAR(255),
-            first_name VARCHAR(255),
-            last_name VARCHAR(255),
-            display_name VARCHAR(255),
-            user_type INTEGER,
-            role_name VARCHAR(100),
-            expires_at TIMESTAMPTZ,
-            issued_at TIMESTAMPTZ DEFAULT NOW(),
-            created_at TIMESTAMPTZ DEFAULT NOW(),
-            updated_at TIMESTAMPTZ DEFAULT NOW(),
-            last_used_at TIMESTAMPTZ,
-            is_active BOOLEAN DEFAULT TRUE,
-            access_count INTEGER DEFAULT 0,
-            metadata JSONB
-        )",
-    )
-    .execute(pool)
-    .await
-    .unwrap();
+    sqlx::query(BACKEND_TABLE).execute(pool).await.unwrap();
     if with_encrypted {
         sqlx::query("ALTER TABLE zoom_oauth_tokens ADD COLUMN access_token_encrypted TEXT, ADD COLUMN refresh_token_encrypted TEXT")
             .execute(pool)

@@ -153,7 +153,7 @@ async fn processes_sharing_the_legacy_table_refresh_each_user_once() {
         return;
     };
     let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
-    sqlx::query("CREATE TABLE zoom_oauth_tokens (id SERIAL PRIMARY KEY, user_id VARCHAR(255) UNIQUE NOT NULL, zoom_user_id VARCHAR(255) NOT NULL, email VARCHAR(255) UNIQUE, access_token TEXT NOT NULL, refresh_token TEXT, token_type VARCHAR(50) DEFAULT 'Bearer', scope TEXT, account_id VARCHAR(255), first_name VARCHAR(255), last_name VARCHAR(255), display_name VARCHAR(255), user_type INTEGER, role_name VARCHAR(100), expires_at TIMESTAMPTZ, issued_at TIMESTAMPTZ, created_at TIMESTAMPTZ DEFAULT NOW(), updated_at TIMESTAMPTZ, last_used_at TIMESTAMPTZ, is_active BOOLEAN DEFAULT TRUE, access_count INTEGER DEFAULT 0, metadata JSONB)")
+    sqlx::query(include_str!("../../fixtures/backend_zoom_oauth_tokens.sql"))
         .execute(&pool)
         .await
         .unwrap();

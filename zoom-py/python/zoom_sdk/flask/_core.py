@@ -18,7 +18,7 @@ from flask import Request, Response, jsonify, request
 
 from ..client import Client
 from ..errors import ConfigError, RateLimitError, ReauthorizationRequired, ZoomError
-from ..models import Model, Page
+from .._convert import jsonable
 
 log = logging.getLogger("zoom_sdk.flask")
 
@@ -32,17 +32,6 @@ SOURCE = "zoom_sdk"
 def now() -> str:
     """The current time, RFC 3339 in UTC, as the contract's ``timestamp`` fields."""
     return datetime.now(timezone.utc).isoformat().replace("+00:00", "Z")
-
-
-def jsonable(value: Any) -> Any:
-    """Models and pages to their JSON."""
-    if isinstance(value, (Model, Page)):
-        return value.to_dict()
-    if isinstance(value, Mapping):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [jsonable(v) for v in value]
-    return value
 
 
 # ---------------------------------------------------------------- the client
