@@ -6,7 +6,8 @@
 # and run against the emulator under valgrind, then the Python module (scripts/test-python.sh:
 # a fresh venv, pip install ./zoom-py, mypy --strict, stubtest, pytest, the Flask blueprints and
 # the setup guide's commands), then the TypeScript desktop skills against the example Flask app
-# and the browser test in Chromium (scripts/test-typescript.sh).
+# and the browser test in Chromium (scripts/test-typescript.sh), then every fuzz target for a
+# few seconds on its seed corpus (scripts/fuzz.sh).
 #
 # It installs what it needs on a fresh machine and uses one shared cargo target directory.
 set -euo pipefail
@@ -111,3 +112,6 @@ bash scripts/test-python.sh
 
 section "TypeScript desktop skills and the browser test (tsc strict, node --test, Chromium)"
 bash scripts/test-typescript.sh
+
+section "fuzz targets, 10 s each on the seed corpus (scripts/fuzz.sh; longer: bash scripts/fuzz.sh 600)"
+bash scripts/fuzz.sh "${ZOOM_FUZZ_SECONDS:-10}"

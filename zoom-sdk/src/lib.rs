@@ -63,3 +63,10 @@ pub use token_manager::TokenManager;
 
 /// Re-exported so callers can name secrets without depending on `secrecy` themselves.
 pub use secrecy::{ExposeSecret, SecretString};
+
+/// Internals reachable by the fuzz targets (`fuzz/`), behind the `fuzzing` feature; not API.
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing {
+    pub use crate::integration::query::Query;
+}

@@ -22,7 +22,7 @@
 mod events;
 pub mod index;
 pub mod item;
-mod query;
+pub(crate) mod query;
 pub mod search;
 pub mod sync;
 mod sync_state;

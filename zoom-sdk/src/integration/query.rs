@@ -29,7 +29,7 @@ pub(crate) enum Term {
 
 /// A parsed query.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Query {
+pub struct Query {
     terms: Vec<Term>,
 }
 
