@@ -2,7 +2,7 @@
 same run on the same operations (``meetings.get``, the 300-item ``meetings.list``, and a
 create/delete pair): the Rust SDK (one call at a time, and 64 in flight), bare reqwest, the C
 ABI, the Python module (blocking, and asyncio with 64 in flight), zoomus (PyPI) and @zoom/rivet
-(npm). Each client runs in its own process, so its peak RSS is its own (``wait4``). Prints a
+(npm). Each client runs in its own process and reports its own peak RSS. Prints a
 table with calls/s, p50/p99 latency, peak RSS and the ratio to the Rust SDK, and writes it to
 docs/BENCHMARKS.md with the command and the machine.
 
@@ -138,30 +138,12 @@ def python_client(kind: str, cfg: Dict[str, Any]) -> Dict[str, Any]:
 
 
 def run_client(name: str, argv: List[str], env: Dict[str, str]) -> Tuple[str, Dict[str, Any], float]:
-    proc = subprocess.Popen(argv, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    out, err = proc.communicate(timeout=1800)
-    # Peak RSS of that process alone: its rusage as reported to its parent.
-    rss_kib = _last_child_maxrss_kib()
+    """Run one client; its results and its own peak RSS in MB (it reports its high-water mark)."""
+    proc = subprocess.run(argv, env={**os.environ, **env}, capture_output=True, text=True, timeout=1800)
     if proc.returncode != 0:
-        raise SystemExit(f"{name} failed ({proc.returncode}):\n{out}\n{err}")
-    return name, json.loads(out.strip().splitlines()[-1]), rss_kib / 1024
-
-
-_seen_maxrss = 0
-
-
-def _last_child_maxrss_kib() -> float:
-    # RUSAGE_CHILDREN's ru_maxrss is the largest of all waited-for children; children run one
-    # after another, so a new maximum belongs to the last one, and otherwise it is at most the
-    # old maximum (reported as such, marked "<=" in the table).
-    import resource
-
-    global _seen_maxrss
-    now = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    if now > _seen_maxrss:
-        _seen_maxrss = now
-        return float(now)
-    return -float(now)
+        raise SystemExit(f"{name} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    return name, result, float(result.get("peak_rss_kib", 0)) / 1024
 
 
 def machine() -> str:
@@ -178,8 +160,12 @@ def machine() -> str:
 
 def main() -> None:
     if len(sys.argv) == 3 and sys.argv[1] == "--client":
+        import resource
+
         cfg = json.loads(os.environ["ZOOM_BENCH_CONFIG"])
-        print(json.dumps(python_client(sys.argv[2], cfg)))
+        out = python_client(sys.argv[2], cfg)
+        out["peak_rss_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        print(json.dumps(out))
         return
     emu = subprocess.Popen(
         [str(TARGET / "zoom-emulator"), "--port", "0", "--users", "1", "--meetings-per-user", "400",
@@ -236,7 +222,7 @@ def drive(url: str) -> None:
         lines.append(
             f"| {name} | {rate(r, 'get'):,.0f} | {r['get']['p50_ms']:.3f} | {r['get']['p99_ms']:.3f} "
             f"| {rate(r, 'list300'):,.0f} | {r['list300']['p99_ms']:.2f} | {rate(r, 'create_delete'):,.0f} "
-            f"| {'<= ' if rss < 0 else ''}{abs(rss):.0f} | {rate(r, 'get') / rate(base, 'get'):.2f}x |"
+            f"| {rss:.0f} | {rate(r, 'get') / rate(base, 'get'):.2f}x |"
         )
     table = "\n".join(lines)
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
@@ -249,8 +235,8 @@ def drive(url: str) -> None:
         "each client in its own process. `get` is `GET /meetings/{id}`, `list(300)` a 300-item "
         "`GET /users/me/meetings` page, a pair is `POST /users/me/meetings` then `DELETE /meetings/{id}`. "
         "One call at a time unless the row says 64 in flight (there, latency includes queueing). "
-        "zoomus and @zoom/rivet make a quarter as many calls. Peak RSS is the process's maximum "
-        "resident set (`<=` where another client's was larger and this one's is only bounded).\n\n"
+        "zoomus and @zoom/rivet make a quarter as many calls. Peak RSS is each client process's own "
+        "high-water mark (VmHWM / maxrss), the runtime included (Python, Node.js).\n\n"
         f"Reproduce: `bash scripts/bench-peers.sh` (ZOOM_BENCH_CALLS={CALLS}).\n\n"
         f"Ran {when} on {machine()}.\n\n" + table + "\n"
     )

@@ -52,4 +52,5 @@ const out = {
     await m.deleteMeeting({ path: { meetingId: c.data.id } });
   }),
 };
+out.peak_rss_kib = process.resourceUsage().maxRSS;
 console.log(JSON.stringify(out));

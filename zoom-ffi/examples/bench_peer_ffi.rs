@@ -20,7 +20,9 @@ fn call(f: impl FnOnce(*mut *mut c_char) -> ZoomResult) -> Res<serde_json::Value
         return Err(format!("{r:?}: {}", msg.to_string_lossy()).into());
     }
     // SAFETY: `out` was set by the library to a NUL-terminated string we now own.
-    let text = unsafe { CStr::from_ptr(out) }.to_string_lossy().into_owned();
+    let text = unsafe { CStr::from_ptr(out) }
+        .to_string_lossy()
+        .into_owned();
     // SAFETY: freed once, with the library's own function.
     unsafe { zoom_string_free(out) };
     Ok(serde_json::from_str(&text)?)
@@ -43,12 +45,17 @@ fn measure(n: usize, mut f: impl FnMut() -> Res<()>) -> Res<serde_json::Value> {
         let i = ((lat.len() as f64 - 1.0) * q).round() as usize;
         lat.get(i).map(|d| d.as_secs_f64() * 1000.0).unwrap_or(0.0)
     };
-    Ok(serde_json::json!({"n": n, "secs": total.as_secs_f64(), "p50_ms": pick(0.5), "p99_ms": pick(0.99)}))
+    Ok(
+        serde_json::json!({"n": n, "secs": total.as_secs_f64(), "p50_ms": pick(0.5), "p99_ms": pick(0.99)}),
+    )
 }
 
 fn main() -> Res<()> {
     let settings = CString::new(std::env::var("ZOOM_BENCH_SETTINGS")?)?;
-    let n: usize = std::env::var("ZOOM_BENCH_CALLS").ok().and_then(|v| v.parse().ok()).unwrap_or(2000);
+    let n: usize = std::env::var("ZOOM_BENCH_CALLS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2000);
     let mut client: *mut ZoomClientHandle = null_mut();
     // SAFETY: valid arguments, as a C caller passes them.
     let r = unsafe { zoom_client_new_from_json(settings.as_ptr(), &mut client) };
@@ -58,12 +65,14 @@ fn main() -> Res<()> {
     let one = CString::new(r#"{"page_size": 1}"#)?;
     let three_hundred = CString::new(r#"{"page_size": 300}"#)?;
     let me = CString::new("me")?;
-    let meeting = CString::new(r#"{"topic": "bench", "type": 2, "start_time": "2031-01-01T10:00:00Z", "duration": 30}"#)?;
+    let meeting = CString::new(
+        r#"{"topic": "bench", "type": 2, "start_time": "2031-01-01T10:00:00Z", "duration": 30}"#,
+    )?;
     let delete = CString::new("DELETE")?;
     // SAFETY (every block below): `client` is live, strings are NUL-terminated, user NULL = the account.
     let first = call(|out| unsafe { zoom_meetings_list(client, null(), one.as_ptr(), out) })?;
     let id = first["items"][0]["id"].as_u64().ok_or("no meeting")?;
-    let out = serde_json::json!({
+    let mut out = serde_json::json!({
         "get": measure(n, || call(|o| unsafe { zoom_meeting_get(client, null(), id, o) }).map(|_| ()))?,
         "list300": measure(n / 20, || call(|o| unsafe { zoom_meetings_list(client, null(), three_hundred.as_ptr(), o) }).map(|_| ()))?,
         "create_delete": measure(n / 10, || {
@@ -74,6 +83,15 @@ fn main() -> Res<()> {
     });
     // SAFETY: freed once.
     unsafe { zoom_client_free(client) };
+    let hwm = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        })
+        .unwrap_or(0);
+    out["peak_rss_kib"] = serde_json::json!(hwm);
     println!("{out}");
     Ok(())
 }

@@ -84,22 +84,34 @@ async fn main() -> Result<(), BenchError> {
             let token: Value = http
                 .post(format!("{}/oauth/token", s("oauth_base_url")))
                 .basic_auth(s("client_id"), Some(s("client_secret")))
-                .query(&[("grant_type", "account_credentials"), ("account_id", &s("account_id"))])
+                .query(&[
+                    ("grant_type", "account_credentials"),
+                    ("account_id", &s("account_id")),
+                ])
                 .send()
                 .await?
                 .json()
                 .await?;
-            let bearer = format!("Bearer {}", token["access_token"].as_str().unwrap_or_default());
+            let bearer = format!(
+                "Bearer {}",
+                token["access_token"].as_str().unwrap_or_default()
+            );
             let api = s("api_base_url");
             let (http, bearer, api) = (&http, &bearer, &api);
             let call = |method: reqwest::Method, path: String, body: Option<Value>| async move {
-                let mut r = http.request(method, format!("{api}{path}")).header("authorization", bearer);
+                let mut r = http
+                    .request(method, format!("{api}{path}"))
+                    .header("authorization", bearer);
                 if let Some(b) = body {
                     r = r.json(&b);
                 }
                 let resp = r.send().await?.error_for_status()?;
                 let bytes = resp.bytes().await?;
-                Ok::<Value, BenchError>(if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes)? })
+                Ok::<Value, BenchError>(if bytes.is_empty() {
+                    Value::Null
+                } else {
+                    serde_json::from_slice(&bytes)?
+                })
             };
             json!({
                 "get": measure(n, 1, || async { call(reqwest::Method::GET, format!("/meetings/{id}"), None).await.map(|_| ()) }).await?,
@@ -116,6 +128,8 @@ async fn main() -> Result<(), BenchError> {
         }
         other => return Err(format!("unknown mode {other}: sdk, sdk64 or reqwest").into()),
     };
+    let mut out = out;
+    out["peak_rss_kib"] = json!(bench_util::rss_kib("VmHWM"));
     println!("{out}");
     Ok(())
 }
