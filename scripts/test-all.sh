@@ -91,18 +91,30 @@ cargo clippy --workspace --all-targets --quiet -- -D warnings
 section "cargo doc (broken or private links are errors)"
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet -p zoom-sdk -p zoom-emulator -p zoom-ffi
 
+# cargo test with a line per suite (cargo prints each binary's result) and a total.
+rust_tests() {
+  local label="$1"; shift
+  local log
+  log="$(mktemp)"
+  set +e
+  cargo test "$@" 2>&1 | tee "$log"
+  local status=${PIPESTATUS[0]}
+  set -e
+  awk -v label="$label" '/^     Running|^   Doc-tests/ {name=$2} /^test result:/ {p+=$4; f+=$6; i+=$8; printf "    %-60s %5d passed %3d failed %3d ignored\n", name, $4, $6, $8} END {printf "==> %s: %d passed, %d failed, %d ignored\n", label, p, f, i}' "$log"
+  # The proof suites' own counts (seed, operations, refreshes, 429s).
+  grep -E '^(fault suite \(|.*processes x .* users ->|.*processes x .* calls at|a daily limit met)' "$log" | sed 's/^/    /' || true
+  rm -f "$log"
+  return "$status"
+}
+
 section "cargo test (Rust suites)"
 # Scratch files of earlier runs (the verification tests keep SQLite files outside /tmp).
 rm -rf /var/tmp/zoom-sdk-tests
-log="$(mktemp)"
-set +e
-cargo test --workspace 2>&1 | tee "$log"
-status=${PIPESTATUS[0]}
-set -e
-# One line per suite (cargo prints each binary's result), then the total.
-awk '/^     Running|^   Doc-tests/ {name=$2} /^test result:/ {p+=$4; f+=$6; i+=$8; printf "    %-60s %5d passed %3d failed %3d ignored\n", name, $4, $6, $8} END {printf "==> Rust: %d passed, %d failed, %d ignored\n", p, f, i}' "$log"
-rm -f "$log"
-[ "$status" -eq 0 ] || exit "$status"
+rust_tests "Rust" --workspace --exclude zoom-multiprocess-tests -- --skip seeded_faults_lose_nothing
+
+section "fault-injection, multi-process and shared-budget suites (seeds and counts printed)"
+rust_tests "Rust fault suite" -p zoom-sdk --test fault_suite -- --nocapture
+rust_tests "Rust multi-process suites" -p zoom-multiprocess-tests -- --nocapture
 
 section "C example against the emulator, under valgrind"
 bash examples/c/run.sh

@@ -1,7 +1,8 @@
 //! The seeded fault-injection suite: rounds of random faults from the emulator (5xx bursts,
 //! connection resets before and after processing, malformed JSON, 429s, 503 bursts, access
-//! tokens expired mid-run, slow token answers racing forced refreshes, the SQLite token file
-//! locked by another connection) under random operations (create, update, delete, get, sync,
+//! tokens expired mid-run, slow token answers racing forced refreshes, and the token store
+//! failing for a while: the SQLite file locked by another connection, or every PostgreSQL
+//! connection of the store killed with `pg_terminate_backend`) under random operations (create, update, delete, get, sync,
 //! refresh). It asserts that nothing is lost:
 //!
 //! - the stored grant is never lost and never replaced by an older one, and ends usable with a
@@ -15,6 +16,8 @@
 //! fault_suite -- --nocapture` replays a run, `ZOOM_FAULT_ROUNDS` makes it longer.
 
 mod common;
+#[path = "common/pg.rs"]
+mod pg;
 
 use common::*;
 use rand::rngs::StdRng;
@@ -26,8 +29,8 @@ use zoom_emulator::{Emulator, EmulatorConfig, FaultConfig, RateLimitConfig, Seed
 use zoom_sdk::api::ListMeetings;
 use zoom_sdk::integration::{Integration, LocalIndex, SyncOptions};
 use zoom_sdk::models::{CreateMeeting, UpdateMeeting};
-use zoom_sdk::store::{SqliteTokenStore, TokenEncryption};
-use zoom_sdk::{ErrorKind, ExposeSecret, TokenKey, ZoomClient};
+use zoom_sdk::store::{PostgresTokenStore, SqliteTokenStore, TokenEncryption};
+use zoom_sdk::{ErrorKind, ExposeSecret, TokenKey, TokenStore, ZoomClient};
 
 const KEY: &str = "Qn4wqYVguL93DDotLxmtxGB9vu64Zb4M4r3OJvCwFN4=";
 
@@ -52,12 +55,38 @@ fn expected(kind: ErrorKind) -> bool {
     )
 }
 
+/// Where the grant lives, and how that store is made to fail for a while.
+enum Backend {
+    Sqlite(std::path::PathBuf),
+    Postgres(String),
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn seeded_faults_lose_nothing() {
+async fn seeded_faults_lose_nothing_over_sqlite() {
+    let dir = temp_dir("faults");
+    run(Backend::Sqlite(dir.join("tokens.db")), &dir, 70).await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn seeded_faults_lose_nothing_over_postgres() {
+    let Some(db) = pg::fresh_db("faults").await else {
+        return;
+    };
+    let dir = temp_dir("faults_pg");
+    run(Backend::Postgres(db.url.clone()), &dir, 35).await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+async fn run(backend: Backend, dir: &std::path::Path, default_rounds: u64) {
     let seed = env_num("ZOOM_FAULT_SEED", rand::random::<u32>() as u64);
-    let rounds = env_num("ZOOM_FAULT_ROUNDS", 70) as usize;
+    let rounds = env_num("ZOOM_FAULT_ROUNDS", default_rounds) as usize;
+    let label = match &backend {
+        Backend::Sqlite(_) => "sqlite",
+        Backend::Postgres(_) => "postgres",
+    };
     let ops_per_round = 30;
-    println!("fault suite: seed {seed} (replay: ZOOM_FAULT_SEED={seed} cargo test -p zoom-sdk --test fault_suite -- --nocapture)");
+    println!("fault suite ({label}): seed {seed} (replay: ZOOM_FAULT_SEED={seed} cargo test -p zoom-sdk --test fault_suite {label} -- --nocapture)");
     let mut rng = StdRng::seed_from_u64(seed);
 
     let emu = Emulator::start(EmulatorConfig {
@@ -74,13 +103,17 @@ async fn seeded_faults_lose_nothing() {
     })
     .await
     .unwrap();
-    let dir = temp_dir("faults");
-    let db = dir.join("tokens.db");
-    let store = Arc::new(
-        SqliteTokenStore::open(&db, TokenEncryption::with_keys(KEY, &[]).unwrap())
-            .await
-            .unwrap(),
-    );
+    let encryption = || TokenEncryption::with_keys(KEY, &[]).unwrap();
+    let store: Arc<dyn TokenStore> = match &backend {
+        Backend::Sqlite(path) => {
+            Arc::new(SqliteTokenStore::open(path, encryption()).await.unwrap())
+        }
+        Backend::Postgres(url) => Arc::new(
+            PostgresTokenStore::connect(url, encryption())
+                .await
+                .unwrap(),
+        ),
+    };
     let client = ZoomClient::builder(
         config(&emu)
             .request_timeout(Duration::from_secs(2))
@@ -177,9 +210,12 @@ async fn seeded_faults_lose_nothing() {
                 "slow token answers"
             }
             _ => {
-                lock_holder =
-                    Some(lock_sqlite(&db, Duration::from_millis(rng.random_range(100..800))).await);
-                "token store locked"
+                let hold = Duration::from_millis(rng.random_range(100..800));
+                lock_holder = Some(match &backend {
+                    Backend::Sqlite(path) => lock_sqlite(path, hold).await,
+                    Backend::Postgres(url) => kill_connections(url, hold).await,
+                });
+                "token store failing"
             }
         };
         *profiles.entry(profile).or_default() += 1;
@@ -263,7 +299,7 @@ async fn seeded_faults_lose_nothing() {
         .me()
         .await
         .unwrap_or_else(|e| panic!("seed {seed}: the grant was lost: {e}"));
-    let stored = store.load_key(&key).await;
+    let stored = store.load(&key).await.unwrap().unwrap();
     assert!(
         emu.refresh_token_is_valid(stored.refresh_token.as_ref().unwrap().expose_secret()),
         "seed {seed}: the stored refresh token is not the live one"
@@ -303,7 +339,7 @@ async fn seeded_faults_lose_nothing() {
         .map(|(_, v)| v)
         .sum();
     println!(
-        "fault suite: seed {seed}, {rounds} rounds ({profiles:?}), {ops} operations, {failures} typed failures, {} meetings created and acknowledged, {} more possibly created unacknowledged, 0 created twice",
+        "fault suite ({label}): seed {seed}, {rounds} rounds ({profiles:?}), {ops} operations, {failures} typed failures, {} meetings created and acknowledged, {} more possibly created unacknowledged, 0 created twice",
         created_ok.len(),
         topics.keys().filter(|t| !created_ok.contains(*t)).count()
     );
@@ -325,17 +361,6 @@ async fn store_issued(client: &ZoomClient, key: &TokenKey) -> chrono::DateTime<c
         .issued_at
 }
 
-trait LoadKey {
-    async fn load_key(&self, key: &TokenKey) -> zoom_sdk::StoredToken;
-}
-
-impl LoadKey for Arc<SqliteTokenStore> {
-    async fn load_key(&self, key: &TokenKey) -> zoom_sdk::StoredToken {
-        use zoom_sdk::TokenStore;
-        self.load(key).await.unwrap().unwrap()
-    }
-}
-
 /// Another connection holds an exclusive lock on the token file for `hold`.
 async fn lock_sqlite(path: &std::path::Path, hold: Duration) -> tokio::task::JoinHandle<()> {
     use sqlx::Connection;
@@ -349,5 +374,23 @@ async fn lock_sqlite(path: &std::path::Path, hold: Duration) -> tokio::task::Joi
     tokio::spawn(async move {
         tokio::time::sleep(hold).await;
         let _ = sqlx::query("COMMIT").execute(&mut conn).await;
+    })
+}
+
+/// Every connection to the store's database is killed, again and again, for `hold` (what a
+/// PostgreSQL failover or restart does to a pool).
+async fn kill_connections(url: &str, hold: Duration) -> tokio::task::JoinHandle<()> {
+    use sqlx::Connection;
+    let name = url.rsplit('/').next().unwrap_or_default().to_string();
+    let mut admin = sqlx::PgConnection::connect(&pg::admin_url()).await.unwrap();
+    tokio::spawn(async move {
+        let until = tokio::time::Instant::now() + hold;
+        while tokio::time::Instant::now() < until {
+            let _ = sqlx::query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()")
+                .bind(&name)
+                .execute(&mut admin)
+                .await;
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     })
 }
