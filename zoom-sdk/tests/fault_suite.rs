@@ -1,14 +1,16 @@
 //! The seeded fault-injection suite: rounds of random faults from the emulator (5xx bursts,
 //! connection resets before and after processing, malformed JSON, 429s, 503 bursts, access
-//! tokens expired mid-run, slow token answers racing forced refreshes, and the token store
+//! tokens expired mid-run, slow token answers racing forced refreshes, downloads cut mid-file,
+//! and the token store
 //! failing for a while: the SQLite file locked by another connection, or every PostgreSQL
 //! connection of the store killed with `pg_terminate_backend`) under random operations (create, update, delete, get, sync,
-//! refresh). It asserts that nothing is lost:
+//! refresh, download). It asserts that nothing is lost:
 //!
 //! - the stored grant is never lost and never replaced by an older one, and ends usable with a
 //!   refresh token Zoom still honours;
 //! - no meeting is created twice (the SDK never resends a POST Zoom may have processed);
 //! - after the faults stop, a sync converges to exactly what the emulator holds;
+//! - every download that succeeds has every byte (resumed after cuts);
 //! - every failure is a typed error of an expected kind (never internal, config, or a grant
 //!   lost to re-authorization).
 //!
@@ -26,7 +28,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::Duration;
 use zoom_emulator::{Emulator, EmulatorConfig, FaultConfig, RateLimitConfig, SeedConfig};
-use zoom_sdk::api::ListMeetings;
+use zoom_sdk::api::{DownloadAuth, ListMeetings};
 use zoom_sdk::integration::{Integration, LocalIndex, SyncOptions};
 use zoom_sdk::models::{CreateMeeting, UpdateMeeting};
 use zoom_sdk::store::{PostgresTokenStore, SqliteTokenStore, TokenEncryption};
@@ -134,6 +136,14 @@ async fn run(backend: Backend, dir: &std::path::Path, default_rounds: u64) {
     let key = TokenKey::user(USER);
     let email = s.users().me().await.unwrap().email;
     let sync_opts = || SyncOptions::new().recordings_days(30).past_meetings(false);
+    const FILE_SIZE: u64 = 3 * 1024 * 1024;
+    let host = emu.users()[0].id.clone();
+    let rec = emu.add_recording(&host, FILE_SIZE);
+    let download_url = rec["recording_files"][0]["download_url"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut downloads = 0u64;
 
     let mut outcomes: BTreeMap<String, u64> = BTreeMap::new();
     let mut unexpected: Vec<String> = Vec::new();
@@ -160,7 +170,7 @@ async fn run(backend: Backend, dir: &std::path::Path, default_rounds: u64) {
     for _round in 0..rounds {
         emu.clear_faults();
         let mut lock_holder = None;
-        let profile = match rng.random_range(0..9) {
+        let profile = match rng.random_range(0..10) {
             0 => "calm",
             1 => {
                 emu.set_faults(FaultConfig {
@@ -209,6 +219,14 @@ async fn run(backend: Backend, dir: &std::path::Path, default_rounds: u64) {
                 });
                 "slow token answers"
             }
+            8 => {
+                emu.set_faults(FaultConfig {
+                    download_reset_next: rng.random_range(1..4),
+                    download_reset_after_bytes: rng.random_range(1..FILE_SIZE),
+                    ..Default::default()
+                });
+                "downloads cut"
+            }
             _ => {
                 let hold = Duration::from_millis(rng.random_range(100..800));
                 lock_holder = Some(match &backend {
@@ -221,7 +239,7 @@ async fn run(backend: Backend, dir: &std::path::Path, default_rounds: u64) {
         *profiles.entry(profile).or_default() += 1;
         for _ in 0..ops_per_round {
             ops += 1;
-            match rng.random_range(0..6) {
+            match rng.random_range(0..7) {
                 0 => {
                     n += 1;
                     let topic = format!("fs-{seed}-{n}");
@@ -274,6 +292,23 @@ async fn run(backend: Backend, dir: &std::path::Path, default_rounds: u64) {
                 4 => {
                     let r = zoom.sync(USER, sync_opts()).await.map(|_| ());
                     note("sync", r);
+                }
+                5 => {
+                    downloads += 1;
+                    let path = dir.join(format!("rec-{downloads}.mp4"));
+                    let r = s
+                        .recordings()
+                        .download_to_file(&download_url, &path, DownloadAuth::OAuth, |_| {})
+                        .await;
+                    if r.is_ok() {
+                        let len = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+                        assert_eq!(
+                            len, FILE_SIZE,
+                            "seed {seed}: a download reported done is whole"
+                        );
+                    }
+                    let _ = std::fs::remove_file(&path);
+                    note("download", r.map(|_| ()));
                 }
                 _ => {
                     let r = client.tokens().force_refresh(&key).await.map(|_| ());
@@ -351,14 +386,19 @@ async fn run(backend: Backend, dir: &std::path::Path, default_rounds: u64) {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// When the stored grant was issued. While the store itself is failing (connections killed)
+/// a read fails with a storage error; the check waits for the store to answer again.
 async fn store_issued(client: &ZoomClient, key: &TokenKey) -> chrono::DateTime<chrono::Utc> {
-    client
-        .store()
-        .load(key)
-        .await
-        .expect("the store answers")
-        .expect("the grant is never lost")
-        .issued_at
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        match client.store().load(key).await {
+            Ok(t) => return t.expect("the grant is never lost").issued_at,
+            Err(e) if e.kind() == ErrorKind::Storage && tokio::time::Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(50)).await
+            }
+            Err(e) => panic!("the store does not answer: {e}"),
+        }
+    }
 }
 
 /// Another connection holds an exclusive lock on the token file for `hold`.
