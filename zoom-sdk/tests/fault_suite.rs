@@ -383,7 +383,6 @@ async fn run(backend: Backend, dir: &std::path::Path, default_rounds: u64) {
         unexpected.is_empty(),
         "seed {seed}: unexpected error kinds: {unexpected:#?}"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// When the stored grant was issued. While the store itself is failing (connections killed)
