@@ -128,8 +128,12 @@ impl RedisBudget {
         }
     }
 
-    fn failed(&self, what: &str, error: &str) {
+    /// One call went out on this process's own windows.
+    pub(crate) fn note_fallback(&self) {
         self.metrics.record_budget_fallback();
+    }
+
+    fn failed(&self, what: &str, error: &str) {
         let mut down = self.down_until.lock().unwrap_or_else(|p| p.into_inner());
         if down.is_none() {
             tracing::warn!(

@@ -297,6 +297,8 @@ impl RateLimiter {
         if !self.enabled {
             return Ok(());
         }
+        // Whether this call fell back to the process's own windows (counted once, on success).
+        let mut fell_back = false;
         loop {
             let gate = self.with_bucket(account, category, |b, now| {
                 if let Some(until) = b.closed_until {
@@ -326,7 +328,21 @@ impl RateLimiter {
             if let Some(shared) = &self.shared {
                 let shared_window = window.mul_f64(SHARED_MARGIN / MARGIN);
                 match shared.take(account, category, limit, shared_window).await {
-                    Some(Grant::Now) => return Ok(()),
+                    Some(Grant::Now) => {
+                        // Counted locally too, so that a fall back to this process's own
+                        // windows starts from what it really sent.
+                        self.with_bucket(account, category, |b, now| {
+                            while b
+                                .sent
+                                .front()
+                                .is_some_and(|t| now.duration_since(*t) >= window)
+                            {
+                                b.sent.pop_front();
+                            }
+                            b.sent.push_back(now);
+                        });
+                        return Ok(());
+                    }
                     Some(Grant::Wait(d)) => {
                         tokio::time::sleep(d).await;
                         continue;
@@ -338,7 +354,7 @@ impl RateLimiter {
                         return Err(daily_closed(category, d));
                     }
                     // Redis is unavailable: this process's own window below.
-                    None => {}
+                    None => fell_back = true,
                 }
             }
             let wait = self.with_bucket(account, category, |b, now| {
@@ -362,7 +378,12 @@ impl RateLimiter {
                 }
             });
             match wait {
-                None => return Ok(()),
+                None => {
+                    if let (true, Some(shared)) = (fell_back, &self.shared) {
+                        shared.note_fallback();
+                    }
+                    return Ok(());
+                }
                 Some(w) => tokio::time::sleep(w).await,
             }
         }
