@@ -494,10 +494,13 @@ impl ZoomConfigBuilder {
         }
         if let Some(url) = &self.rate_budget {
             let u = url.expose_secret();
-            if !(u.starts_with("redis://") || u.starts_with("rediss://")) {
+            if !["redis://", "rediss://", "postgres://", "postgresql://"]
+                .iter()
+                .any(|p| u.starts_with(p))
+            {
                 return Err(Error::config(
                     self.name(crate::http::BUDGET_ENV, "rate_budget"),
-                    "must be a redis:// or rediss:// URL (e.g. redis://127.0.0.1:6379/0)",
+                    "must be a redis://, rediss:// or postgres:// URL (e.g. redis://127.0.0.1:6379/0)",
                 ));
             }
         }

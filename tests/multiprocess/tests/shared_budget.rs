@@ -7,6 +7,9 @@
 //! Needs Redis at 127.0.0.1:6379 (`ZOOM_TEST_REDIS_URL` to choose); without it the test says
 //! so loudly and skips, or fails under `ZOOM_SDK_REQUIRE_REDIS=1` (as CI sets).
 
+#[path = "../../../zoom-sdk/tests/common/pg.rs"]
+mod pg;
+
 use std::process::{Command, Stdio};
 use std::time::{SystemTime, UNIX_EPOCH};
 use zoom_emulator::{Emulator, EmulatorConfig};
@@ -101,6 +104,18 @@ fn workers(emu: &Emulator, n: usize, calls: usize, budget: Option<&str>) -> Vec<
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn instances_sharing_the_budget_in_redis_draw_no_429s() {
     let Some(redis) = redis_url() else { return };
+    shared_budget(redis, "Redis").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn instances_sharing_the_budget_in_postgres_draw_no_429s() {
+    let Some(db) = pg::fresh_db("budget").await else {
+        return;
+    };
+    shared_budget(db.url.clone(), "PostgreSQL").await;
+}
+
+async fn shared_budget(redis: String, store: &str) {
     // An account of its own, so that no other run's windows in Redis count here.
     let cfg = EmulatorConfig {
         account_id: format!("budgetAcct{:08x}", rand::random::<u32>()),
@@ -127,7 +142,7 @@ async fn instances_sharing_the_budget_in_redis_draw_no_429s() {
     .unwrap();
     let with = emu.stats().rate_limited;
     println!(
-        "{PROCESSES} processes x {CALLS} calls at Zoom's 30/s: {without} 429s from Zoom with per-process limits, {with} with the budget shared in Redis"
+        "{PROCESSES} processes x {CALLS} calls at Zoom's 30/s: {without} 429s from Zoom with per-process limits, {with} with the budget shared in {store}"
     );
     for l in alone.iter().chain(&shared) {
         assert_eq!(l.ok + l.rate_limited + l.other, CALLS as u64, "{l:?}");

@@ -265,7 +265,7 @@ impl HttpCore {
     ) -> Self {
         let mut limiter = RateLimiter::new(config.rate_limits());
         if let Some(url) = config.rate_budget() {
-            match budget::RedisBudget::new(url.expose_secret(), metrics.clone()) {
+            match budget::SharedBudget::new(url.expose_secret(), metrics.clone()) {
                 Ok(b) => limiter = limiter.with_shared_budget(Arc::new(b)),
                 Err(e) => tracing::warn!(error = %e, "zoom.rate_budget: not used"),
             }

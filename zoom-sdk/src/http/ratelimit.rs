@@ -11,7 +11,7 @@
 //! `X-RateLimit-Remaining: 0` or a per-second 429 pauses the category, and a daily-limit 429
 //! closes the category until the reset Zoom states: calls then fail at once, unsent.
 
-use super::budget::{Grant, RedisBudget};
+use super::budget::{Grant, SharedBudget};
 use crate::error::{ApiError, Error, RateLimitType, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, VecDeque};
@@ -189,7 +189,7 @@ pub struct RateLimiter {
     limits: RateLimits,
     accounts: Mutex<HashMap<String, [Bucket; 4]>>,
     /// The budget shared with other instances (`ZOOM_RATE_BUDGET`), when configured.
-    shared: Option<Arc<RedisBudget>>,
+    shared: Option<Arc<SharedBudget>>,
 }
 
 /// What the local state says before any window is counted.
@@ -247,7 +247,7 @@ impl RateLimiter {
 
     /// Count in the budget shared with other instances (falling back to this limiter's own
     /// windows while it cannot be reached).
-    pub(crate) fn with_shared_budget(mut self, budget: Arc<RedisBudget>) -> Self {
+    pub(crate) fn with_shared_budget(mut self, budget: Arc<SharedBudget>) -> Self {
         self.shared = Some(budget);
         self
     }
