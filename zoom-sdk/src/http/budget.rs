@@ -75,7 +75,7 @@ pub(crate) enum Grant {
 /// Where the budget lives.
 enum Store {
     Redis {
-        client: redis::Client,
+        client: Box<redis::Client>,
         conn: OnceCell<redis::aio::ConnectionManager>,
         take: redis::Script,
         close: redis::Script,
@@ -145,7 +145,7 @@ impl SharedBudget {
                 Error::config(BUDGET_ENV, format!("is not a Redis URL ({:?})", e.kind()))
             })?;
             Store::Redis {
-                client,
+                client: Box::new(client),
                 conn: OnceCell::new(),
                 take: redis::Script::new(TAKE),
                 close: redis::Script::new(CLOSE),
