@@ -1,6 +1,7 @@
 //! The seeded fault-injection suite: rounds of random faults from the emulator (5xx bursts,
 //! connection resets before and after processing, malformed JSON, 429s, 503 bursts, access
-//! tokens expired mid-run, slow token answers racing forced refreshes, downloads cut mid-file,
+//! tokens expired mid-run, slow token answers racing forced refreshes, refresh-token rotation
+//! with a grace period, downloads cut mid-file,
 //! and the token store
 //! failing for a while: the SQLite file locked by another connection, or every PostgreSQL
 //! connection of the store killed with `pg_terminate_backend`) under random operations (create, update, delete, get, sync,
@@ -170,7 +171,7 @@ async fn run(backend: Backend, dir: &std::path::Path, default_rounds: u64) {
     for _round in 0..rounds {
         emu.clear_faults();
         let mut lock_holder = None;
-        let profile = match rng.random_range(0..10) {
+        let profile = match rng.random_range(0..11) {
             0 => "calm",
             1 => {
                 emu.set_faults(FaultConfig {
@@ -218,6 +219,21 @@ async fn run(backend: Backend, dir: &std::path::Path, default_rounds: u64) {
                     ..Default::default()
                 });
                 "slow token answers"
+            }
+            9 => {
+                // Rotation with a grace period, and slow answers: forced refreshes race.
+                emu.set_faults(FaultConfig {
+                    refresh_grace_secs: 2,
+                    token_latency_ms: 150,
+                    ..Default::default()
+                });
+                let (a, b) = tokio::join!(
+                    client.tokens().force_refresh(&key),
+                    client.tokens().force_refresh(&key)
+                );
+                note("refresh", a.map(|_| ()));
+                note("refresh", b.map(|_| ()));
+                "rotation with a grace period"
             }
             8 => {
                 emu.set_faults(FaultConfig {

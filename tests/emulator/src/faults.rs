@@ -44,6 +44,9 @@ pub struct FaultConfig {
     pub download_reset_next: u32,
     /// Where a cut download stops, in bytes of its body.
     pub download_reset_after_bytes: u64,
+    /// Seconds a rotated-out refresh token keeps working (answered with the same new pair it
+    /// was replaced by), as some OAuth servers allow; 0: spent at once, as Zoom documents.
+    pub refresh_grace_secs: u64,
     /// When set, faults apply only to requests whose route is exactly this, written as
     /// `"METHOD /template"`, e.g. `"POST /users/{userId}/meetings"`.
     pub only_route: Option<String>,

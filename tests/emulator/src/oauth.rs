@@ -1,6 +1,6 @@
 //! Zoom's OAuth endpoints: `/oauth/authorize`, `/oauth/token` and `/oauth/revoke`.
 
-use crate::state::{AuthCode, Caller};
+use crate::state::{AuthCode, Caller, RefreshGrant};
 use crate::zoom_error::oauth_error;
 use crate::Shared;
 use axum::body::Bytes;
@@ -338,11 +338,20 @@ fn grant(st: &mut crate::state::State, headers: &HeaderMap, p: Params) -> Respon
         }
         Some("refresh_token") => {
             let rt = p.get("refresh_token").cloned().unwrap_or_default();
+            let grace = Duration::from_secs(st.faults.refresh_grace_secs);
             let user = match st.refresh.get_mut(&rt) {
                 Some(g) if g.valid => {
                     // Rotation: the old refresh token is spent the moment a new one is issued.
                     g.valid = false;
                     g.user_id.clone()
+                }
+                Some(RefreshGrant {
+                    successor: Some((body, at)),
+                    ..
+                }) if at.elapsed() < grace => {
+                    let body = body.clone();
+                    st.stats.refresh_grace_reuses += 1;
+                    return Json(body).into_response();
                 }
                 _ => {
                     st.stats.refresh_failures += 1;
@@ -359,6 +368,9 @@ fn grant(st: &mut crate::state::State, headers: &HeaderMap, p: Params) -> Respon
                 },
                 true,
             );
+            if let Some(g) = st.refresh.get_mut(&rt) {
+                g.successor = Some((body.clone(), Instant::now()));
+            }
             Json(body).into_response()
         }
         Some("account_credentials") => {

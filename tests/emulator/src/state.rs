@@ -29,6 +29,9 @@ pub struct Stats {
     pub consents_denied: u64,
     /// Successful `refresh_token` grants.
     pub refresh_grants: u64,
+    /// Rotated-out refresh tokens presented within the grace period (answered with the pair
+    /// that replaced them).
+    pub refresh_grace_reuses: u64,
     /// Refused `refresh_token` grants (unknown, rotated-out or revoked refresh token).
     pub refresh_failures: u64,
     /// Successful `account_credentials` grants.
@@ -97,6 +100,8 @@ pub(crate) struct AccessGrant {
 pub(crate) struct RefreshGrant {
     pub user_id: String,
     pub valid: bool,
+    /// After rotation: the answer that replaced it, and when (for the grace period).
+    pub successor: Option<(Value, Instant)>,
 }
 
 #[derive(Clone, Debug)]
@@ -263,6 +268,7 @@ impl State {
                 RefreshGrant {
                     user_id,
                     valid: true,
+                    successor: None,
                 },
             );
             body["refresh_token"] = Value::String(refresh);

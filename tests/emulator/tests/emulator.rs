@@ -353,3 +353,80 @@ async fn the_consent_page_authorizes_or_denies_as_the_person_chooses() {
     let stats = emu.stats();
     assert_eq!((stats.consents_approved, stats.consents_denied), (1, 1));
 }
+
+#[tokio::test]
+async fn a_rotated_refresh_token_answers_the_same_pair_within_the_grace_period() {
+    let emu = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let c = emu.config().clone();
+    let base = emu.oauth_base_url();
+    let redirect = c.redirect_uris[0].clone();
+    let loc = http()
+        .get(format!("{base}/oauth/authorize"))
+        .query(&[
+            ("response_type", "code"),
+            ("client_id", c.client_id.as_str()),
+            ("redirect_uri", redirect.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .headers()["location"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let code = url::Url::parse(&loc)
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .unwrap()
+        .1
+        .into_owned();
+    let grant = |form: Vec<(&'static str, String)>| {
+        let (url, id, secret) = (
+            format!("{base}/oauth/token"),
+            c.client_id.clone(),
+            c.client_secret.clone(),
+        );
+        async move {
+            let r = http()
+                .post(url)
+                .basic_auth(id, Some(secret))
+                .form(&form)
+                .send()
+                .await
+                .unwrap();
+            (r.status().as_u16(), r.json::<Value>().await.unwrap())
+        }
+    };
+    let (_, first) = grant(vec![
+        ("grant_type", "authorization_code".into()),
+        ("code", code),
+        ("redirect_uri", redirect.clone()),
+    ])
+    .await;
+    let old = first["refresh_token"].as_str().unwrap().to_string();
+    let refresh = || {
+        grant(vec![
+            ("grant_type", "refresh_token".into()),
+            ("refresh_token", old.clone()),
+        ])
+    };
+    emu.set_faults(zoom_emulator::FaultConfig {
+        refresh_grace_secs: 2,
+        ..Default::default()
+    });
+    let (s1, new) = refresh().await;
+    let (s2, again) = refresh().await;
+    assert_eq!((s1, s2), (200, 200));
+    assert_eq!(
+        new, again,
+        "within the grace period: the same new pair, not another"
+    );
+    assert_eq!(emu.stats().refresh_grace_reuses, 1);
+    emu.clear_faults();
+    let (s3, refused) = refresh().await;
+    assert_eq!(
+        (s3, refused["error"].as_str()),
+        (400, Some("invalid_grant"))
+    );
+}
