@@ -1,5 +1,6 @@
 //! The seeded fault-injection suite: rounds of random faults from the emulator (5xx bursts,
-//! connection resets before and after processing, malformed JSON, 429s, 503 bursts, access
+//! connection resets before and after processing, answers slower than the request timeout,
+//! malformed JSON, 429s, 503 bursts, access
 //! tokens expired mid-run, slow token answers racing forced refreshes, refresh-token rotation
 //! with a grace period, downloads cut mid-file,
 //! and the token store
@@ -171,7 +172,8 @@ async fn run(backend: Backend, dir: &std::path::Path, default_rounds: u64) {
     for _round in 0..rounds {
         emu.clear_faults();
         let mut lock_holder = None;
-        let profile = match rng.random_range(0..11) {
+        let mut ops_this_round = ops_per_round;
+        let profile = match rng.random_range(0..12) {
             0 => "calm",
             1 => {
                 emu.set_faults(FaultConfig {
@@ -220,6 +222,15 @@ async fn run(backend: Backend, dir: &std::path::Path, default_rounds: u64) {
                 });
                 "slow token answers"
             }
+            10 => {
+                // Answers slower than the request timeout (each costs seconds: a short round).
+                emu.set_faults(FaultConfig {
+                    latency_ms: 2_300,
+                    ..Default::default()
+                });
+                ops_this_round = 2;
+                "timeouts"
+            }
             9 => {
                 // Rotation with a grace period, and slow answers: forced refreshes race.
                 emu.set_faults(FaultConfig {
@@ -253,7 +264,7 @@ async fn run(backend: Backend, dir: &std::path::Path, default_rounds: u64) {
             }
         };
         *profiles.entry(profile).or_default() += 1;
-        for _ in 0..ops_per_round {
+        for _ in 0..ops_this_round {
             ops += 1;
             match rng.random_range(0..7) {
                 0 => {
