@@ -1,6 +1,6 @@
 //! The seeded fault-injection suite: rounds of random faults from the emulator (5xx bursts,
 //! connection resets before and after processing, answers slower than the request timeout,
-//! malformed JSON, 429s, 503 bursts, access
+//! malformed JSON, 429s, daily limits, 503 bursts, access
 //! tokens expired mid-run, slow token answers racing forced refreshes, refresh-token rotation
 //! with a grace period, downloads cut mid-file,
 //! and the token store
@@ -173,7 +173,7 @@ async fn run(backend: Backend, dir: &std::path::Path, default_rounds: u64) {
         emu.clear_faults();
         let mut lock_holder = None;
         let mut ops_this_round = ops_per_round;
-        let profile = match rng.random_range(0..12) {
+        let profile = match rng.random_range(0..13) {
             0 => "calm",
             1 => {
                 emu.set_faults(FaultConfig {
@@ -221,6 +221,62 @@ async fn run(backend: Backend, dir: &std::path::Path, default_rounds: u64) {
                     ..Default::default()
                 });
                 "slow token answers"
+            }
+            11 => {
+                // A daily limit met by another instance (its own limiter, the same store): it
+                // fails at once from then on, without sending; this one is not affected.
+                emu.set_faults(FaultConfig {
+                    daily_limit_next: 1,
+                    only_route: Some("POST /users/{userId}/meetings".into()),
+                    ..Default::default()
+                });
+                let other = ZoomClient::builder(
+                    config(&emu)
+                        .rate_limits(zoom_sdk::http::RateLimits::pro())
+                        .build()
+                        .unwrap(),
+                )
+                .token_store(store.clone())
+                .build()
+                .unwrap();
+                let o = other.user(USER);
+                let start = chrono::Utc::now() + chrono::Duration::days(5);
+                n += 1;
+                let first = o
+                    .meetings()
+                    .create(
+                        "me",
+                        &CreateMeeting::scheduled(format!("fs-{seed}-{n}"), start, 30),
+                    )
+                    .await;
+                assert_eq!(
+                    first.as_ref().err().map(|e| e.kind()),
+                    Some(ErrorKind::RateLimited),
+                    "seed {seed}"
+                );
+                let sent = emu.stats().api_requests;
+                n += 1;
+                let again = o
+                    .meetings()
+                    .create(
+                        "me",
+                        &CreateMeeting::scheduled(format!("fs-{seed}-{n}"), start, 30),
+                    )
+                    .await;
+                assert_eq!(
+                    again.as_ref().err().map(|e| e.kind()),
+                    Some(ErrorKind::RateLimited),
+                    "seed {seed}"
+                );
+                assert_eq!(
+                    emu.stats().api_requests,
+                    sent,
+                    "seed {seed}: nothing sent after a daily limit"
+                );
+                note("create", first.map(|_| ()));
+                note("create", again.map(|_| ()));
+                emu.clear_faults();
+                "daily limit (another instance)"
             }
             10 => {
                 // Answers slower than the request timeout (each costs seconds: a short round).
