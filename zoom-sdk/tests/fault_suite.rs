@@ -127,11 +127,7 @@ async fn run(backend: Backend, dir: &std::path::Path, default_rounds: u64) {
     .token_store(store.clone())
     .build()
     .unwrap();
-    let (code, state, pending) = authorize(&client).await;
-    client
-        .complete_authorization(USER, &code, &state, &pending)
-        .await
-        .unwrap();
+    connect(&client, USER).await;
     let index = LocalIndex::open_sqlite(dir.join("index.db")).await.unwrap();
     let zoom = Integration::new(client.clone()).with_index(index.clone());
     let s = client.user(USER);
@@ -241,33 +237,20 @@ async fn run(backend: Backend, dir: &std::path::Path, default_rounds: u64) {
                 .unwrap();
                 let o = other.user(USER);
                 let start = chrono::Utc::now() + chrono::Duration::days(5);
+                let create = |n: u64| {
+                    let m = CreateMeeting::scheduled(format!("fs-{seed}-{n}"), start, 30);
+                    let o = &o;
+                    async move { o.meetings().create("me", &m).await }
+                };
+                let kind =
+                    |r: &zoom_sdk::Result<_>| r.as_ref().err().map(|e: &zoom_sdk::Error| e.kind());
                 n += 1;
-                let first = o
-                    .meetings()
-                    .create(
-                        "me",
-                        &CreateMeeting::scheduled(format!("fs-{seed}-{n}"), start, 30),
-                    )
-                    .await;
-                assert_eq!(
-                    first.as_ref().err().map(|e| e.kind()),
-                    Some(ErrorKind::RateLimited),
-                    "seed {seed}"
-                );
+                let first = create(n).await;
+                assert_eq!(kind(&first), Some(ErrorKind::RateLimited), "seed {seed}");
                 let sent = emu.stats().api_requests;
                 n += 1;
-                let again = o
-                    .meetings()
-                    .create(
-                        "me",
-                        &CreateMeeting::scheduled(format!("fs-{seed}-{n}"), start, 30),
-                    )
-                    .await;
-                assert_eq!(
-                    again.as_ref().err().map(|e| e.kind()),
-                    Some(ErrorKind::RateLimited),
-                    "seed {seed}"
-                );
+                let again = create(n).await;
+                assert_eq!(kind(&again), Some(ErrorKind::RateLimited), "seed {seed}");
                 assert_eq!(
                     emu.stats().api_requests,
                     sent,

@@ -42,11 +42,7 @@ async fn connected_on(emu: &zoom_emulator::Emulator, store: Arc<dyn TokenStore>)
         .token_store(store)
         .build()
         .unwrap();
-    let (code, state, pending) = authorize(&client).await;
-    client
-        .complete_authorization(USER, &code, &state, &pending)
-        .await
-        .unwrap();
+    connect(&client, USER).await;
     client
 }
 
@@ -436,11 +432,7 @@ async fn a_retry_after_of_ten_quintillion_seconds_is_an_error_not_a_panic() {
             .unwrap(),
     )
     .unwrap();
-    let (code, state, pending) = authorize(&client).await;
-    client
-        .complete_authorization(USER, &code, &state, &pending)
-        .await
-        .unwrap();
+    connect(&client, USER).await;
     emu.set_faults(FaultConfig {
         rate_limit_next: 1,
         retry_after_secs: 10_000_000_000_000_000_000,

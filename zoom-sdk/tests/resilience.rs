@@ -376,11 +376,7 @@ async fn one_accounts_daily_limit_does_not_close_the_category_for_another_accoun
     )
     .unwrap();
     for user in ["in-account-a", "in-account-b"] {
-        let (code, state, pending) = authorize(&client).await;
-        client
-            .complete_authorization(user, &code, &state, &pending)
-            .await
-            .unwrap();
+        connect(&client, user).await;
     }
     // The second grant belongs to another Zoom account (a multi-account app).
     let key_b = zoom_sdk::TokenKey::user("in-account-b");

@@ -44,11 +44,7 @@ async fn setup(ttl: Duration) -> (zoom_emulator::Emulator, ZoomClient, Arc<Count
         .token_store(store.clone())
         .build()
         .unwrap();
-    let (code, state, pending) = authorize(&client).await;
-    client
-        .complete_authorization(USER, &code, &state, &pending)
-        .await
-        .unwrap();
+    connect(&client, USER).await;
     (emu, client, store)
 }
 

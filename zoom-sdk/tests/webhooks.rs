@@ -295,11 +295,7 @@ async fn app_deauthorized_wipes_the_user_s_tokens_and_marks_them_disconnected() 
     let client =
         zoom_sdk::ZoomClient::new(config(&emu).webhook_secret_token(SECRET).build().unwrap())
             .unwrap();
-    let (code, state, pending) = authorize(&client).await;
-    client
-        .complete_authorization(USER, &code, &state, &pending)
-        .await
-        .unwrap();
+    connect(&client, USER).await;
     let zoom_user = emu.users()[0].id.clone();
     let receiver = client.webhook_receiver(WebhookDispatcher::new()).unwrap();
     let body = serde_json::json!({

@@ -70,14 +70,19 @@ pub async fn authorize_as(
     (get("code"), get("state"), req.pending)
 }
 
+/// Connect the application user `user` on `client` through the whole OAuth flow.
+pub async fn connect(client: &ZoomClient, user: &str) {
+    let (code, state, pending) = authorize(client).await;
+    client
+        .complete_authorization(user, &code, &state, &pending)
+        .await
+        .expect("authorization completes");
+}
+
 /// A client with `USER` connected through the whole OAuth flow.
 pub async fn connected(emu: &Emulator) -> ZoomClient {
     let client = client(emu);
-    let (code, state, pending) = authorize(&client).await;
-    client
-        .complete_authorization(USER, &code, &state, &pending)
-        .await
-        .expect("authorization completes");
+    connect(&client, USER).await;
     client
 }
 
