@@ -18,6 +18,7 @@ from flask import Request, Response, jsonify, request
 
 from ..client import Client
 from ..errors import ConfigError, RateLimitError, ReauthorizationRequired, ZoomError
+from ..models import Connected
 from .._convert import jsonable
 
 log = logging.getLogger("zoom_sdk.flask")
@@ -286,6 +287,30 @@ def integer(name: str, lo: int, hi: int, default: Optional[int] = None) -> Optio
     if not lo <= n <= hi:
         fail(400, "validation_error", f"{name} must be from {lo} to {hi}", field=name)
     return n
+
+
+def resolve_optional(resolver: UserResolver) -> Optional[str]:
+    """The calling user when the resolver knows one (a browser following Zoom's redirect may
+    carry no credentials the resolver reads)."""
+    try:
+        user = resolver(request)
+    except Exception:
+        return None
+    return str(user) if user else None
+
+
+def complete_for(client: Client, state: str, code: str, caller: Optional[str]) -> Connected:
+    """Finish a connection from a callback's ``state`` and ``code``. When the caller is known
+    and is not the user who started the authorization, connecting it would hand them someone
+    else's Zoom account (login CSRF): the grant is revoked and the answer is 403
+    ``user_mismatch``."""
+    connected = client.integration.complete(state, code)
+    if caller is not None and caller != connected.user_id:
+        try:
+            client.disconnect(connected.user_id)
+        finally:
+            fail(403, "user_mismatch", "this authorization was started by another user")
+    return connected
 
 
 def resolve(resolver: UserResolver) -> str:

@@ -174,15 +174,9 @@ def _complete(source: ClientSource, resolve_user: UserResolver) -> Dict[str, Any
         fail(400, "invalid_state", "the callback has no state")
     c = source.get()
     with renamed(oauth="token_exchange_failed"):
-        connected = c.integration.complete(str(state), str(code))
-    caller = _resolve_optional(resolve_user)
-    if caller is not None and caller != connected.user_id:
-        # The grant was started by another application user: connecting it to this caller
-        # would hand them someone else's Zoom account (login CSRF). It is revoked.
-        try:
-            c.disconnect(connected.user_id)
-        finally:
-            fail(403, "user_mismatch", "this authorization was started by another user")
+        connected = _core.complete_for(
+            c, str(state), str(code), _core.resolve_optional(resolve_user)
+        )
     user = c.user(connected.user_id).users.me()
     return {
         "tokens": token_info(c.token_status(connected.user_id)),
@@ -191,10 +185,3 @@ def _complete(source: ClientSource, resolve_user: UserResolver) -> Dict[str, Any
         "stored": True,
     }
 
-
-def _resolve_optional(resolve_user: UserResolver) -> Optional[str]:
-    try:
-        user = resolve_user(request)
-    except Exception:
-        return None
-    return str(user) if user else None

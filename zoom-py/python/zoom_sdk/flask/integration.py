@@ -12,7 +12,7 @@ from flask import Blueprint, Response
 from .. import __version__
 from ..client import Client
 from ..errors import ZoomError
-from ..models import SyncProgress, SyncReport
+from ..models import Page, SyncProgress, SyncReport
 from . import _core
 from ._core import ClientSource, IntegrationEnvelope, UserResolver, fail, integer, param, required
 
@@ -122,6 +122,12 @@ def _kinds() -> Optional[List[str]]:
     fail(400, "validation_error", "kinds must be a list of names", field="kinds")
 
 
+def _listing(field: str, page: Page[Any]) -> Dict[str, Any]:
+    """A page as the old routes answered it: the items under ``field``."""
+    d = page.to_dict()
+    return {field: d["items"], "next_page_token": d["next_page_token"], "total_records": d["total_records"]}
+
+
 def _schedule(meeting: Dict[str, Any]) -> Dict[str, Any]:
     """The old enhanced API's ``meeting`` as the core's schedule request. The core checks
     everything (future start, duration, time zone, passcode) before anything is sent."""
@@ -190,14 +196,7 @@ def integration_blueprint(
     def oauth_callback() -> Response:
         caller = user()
         code, state = required("code"), required("state")
-        c = source.get()
-        connected = c.integration.complete(state, code)
-        if connected.user_id != caller:
-            try:
-                c.disconnect(connected.user_id)
-            finally:
-                fail(403, "user_mismatch", "this authorization was started by another user")
-        return env.data(connected)
+        return env.data(_core.complete_for(source.get(), state, code, caller))
 
     @bp.route("/status", methods=["GET", "POST"])
     def status() -> Response:
@@ -262,7 +261,7 @@ def integration_blueprint(
             from_=_day("from_date"),
             to=_day("to_date"),
         )
-        return env.data({"meetings": page.to_dict()["items"], "next_page_token": page.next_page_token or "", "total_records": page.total_records})
+        return env.data(_listing("meetings", page))
 
     @bp.route("/meetings/create", methods=["POST"])
     def meetings_create() -> Response:
@@ -328,14 +327,14 @@ def integration_blueprint(
             page_size=integer("page_size", 1, 300, 30),
             next_page_token=param("next_page_token"),
         )
-        return env.data({"users": page.to_dict()["items"], "next_page_token": page.next_page_token or "", "total_records": page.total_records})
+        return env.data(_listing("users", page))
 
     @bp.route("/webinars/list", methods=["POST"])
     def webinars_list() -> Response:
         page = source.get().user(user()).webinars.list(
             page_size=integer("page_size", 1, 300, 30), next_page_token=param("next_page_token")
         )
-        return env.data({"webinars": page.to_dict()["items"], "next_page_token": page.next_page_token or "", "total_records": page.total_records})
+        return env.data(_listing("webinars", page))
 
     @bp.route("/webinars/create", methods=["POST"])
     def webinars_create() -> Response:
