@@ -14,7 +14,6 @@ import subprocess
 import sys
 import urllib.parse
 import urllib.request
-import uuid
 from typing import Any, Dict, Iterator, Tuple
 
 import flask
@@ -25,8 +24,8 @@ from cryptography.fernet import Fernet
 import zoom_sdk
 from zoom_sdk.flask import mount, resolvers
 
-from conftest import ROOT, Emulator
-from test_stores import PG, need_postgres
+from conftest import ROOT, Emulator, approve
+from test_stores import fresh_database
 
 TABLE = (ROOT / "tests/fixtures/backend_zoom_oauth_tokens.sql").read_text()
 FERNET_COLUMNS = "ALTER TABLE zoom_oauth_tokens ADD COLUMN access_token_encrypted TEXT, ADD COLUMN refresh_token_encrypted TEXT"
@@ -35,19 +34,11 @@ FERNET_COLUMNS = "ALTER TABLE zoom_oauth_tokens ADD COLUMN access_token_encrypte
 @pytest.fixture()
 def backend_db() -> Iterator[str]:
     """A fresh database holding the backend's table."""
-    need_postgres()
-    name = f"zoom_py_legacy_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(PG, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = PG.rsplit("/", 1)[0] + "/" + name
-    with psycopg.connect(url, autocommit=True) as db:
-        db.execute(TABLE)
-        db.execute(FERNET_COLUMNS)
-    try:
+    with fresh_database("legacy") as url:
+        with psycopg.connect(url, autocommit=True) as db:
+            db.execute(TABLE)
+            db.execute(FERNET_COLUMNS)
         yield url
-    finally:
-        with psycopg.connect(PG, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def old_backend_grant(emulator: Emulator, login: str) -> Tuple[Dict[str, Any], Dict[str, Any]]:
@@ -56,16 +47,7 @@ def old_backend_grant(emulator: Emulator, login: str) -> Tuple[Dict[str, Any], D
     c = emulator.config
     redirect = c["redirect_uris"][0]
     q = urllib.parse.urlencode({"response_type": "code", "client_id": c["client_id"], "redirect_uri": redirect, "login": login})
-
-    class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *a: Any, **k: Any) -> None:
-            return None
-
-    try:
-        urllib.request.build_opener(NoRedirect).open(f"{emulator.url}/oauth/authorize?{q}", timeout=10)
-        raise AssertionError("no redirect")
-    except urllib.error.HTTPError as e:
-        code = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(e.headers["location"]).query))["code"]
+    code = approve(f"{emulator.url}/oauth/authorize?{q}")["code"]
     basic = base64.b64encode(f"{c['client_id']}:{c['client_secret']}".encode()).decode()
     form = urllib.parse.urlencode({"grant_type": "authorization_code", "code": code, "redirect_uri": redirect}).encode()
     req = urllib.request.Request(f"{emulator.url}/oauth/token", data=form, headers={"Authorization": f"Basic {basic}"})

@@ -11,17 +11,14 @@ import subprocess
 import sys
 import time
 import urllib.parse
-import uuid
 from pathlib import Path
 from typing import Any, Dict, List
 
-import psycopg
-import pytest
 
 import zoom_sdk
 
 from conftest import ROOT, Emulator, approve
-from test_stores import PG, need_postgres
+from test_stores import fresh_database
 
 KEY = "Qn4wqYVguL93DDotLxmtxGB9vu64Zb4M4r3OJvCwFN4="
 USERS = ["mixed-a", "mixed-b", "mixed-c"]
@@ -106,12 +103,5 @@ def test_python_and_rust_processes_share_a_sqlite_file(emulator: Emulator, tmp_p
 
 
 def test_python_and_rust_processes_share_postgres(emulator: Emulator) -> None:
-    need_postgres()
-    name = f"zoom_py_race_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(PG, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        race(emulator, "postgres:" + PG.rsplit("/", 1)[0] + "/" + name)
-    finally:
-        with psycopg.connect(PG, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database("race") as url:
+        race(emulator, "postgres:" + url)

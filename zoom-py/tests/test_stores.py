@@ -8,7 +8,9 @@ from __future__ import annotations
 import os
 import socket
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -32,6 +34,22 @@ def need_postgres() -> None:
         if os.environ.get("ZOOM_SDK_REQUIRE_POSTGRES") == "1":
             pytest.fail("PostgreSQL is required (ZOOM_SDK_REQUIRE_POSTGRES=1) but 127.0.0.1:5432 does not answer")
         pytest.skip("NO POSTGRESQL on 127.0.0.1:5432: the PostgreSQL store tests did not run")
+
+
+@contextmanager
+def fresh_database(label: str) -> Iterator[str]:
+    """The URL of a new PostgreSQL database, dropped afterwards (needs PostgreSQL)."""
+    need_postgres()
+    import psycopg
+
+    name = f"zoom_py_{label}_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield PG.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with psycopg.connect(PG, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgres"])
