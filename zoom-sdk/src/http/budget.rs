@@ -27,8 +27,9 @@ pub const BUDGET_ENV: &str = "ZOOM_RATE_BUDGET";
 /// How long the limiter stays on its in-process windows after Redis failed.
 pub const RETRY_AFTER_OUTAGE: Duration = Duration::from_secs(5);
 
-/// How long one Redis round trip may take before the limiter falls back.
-const REDIS_TIMEOUT: Duration = Duration::from_millis(500);
+/// How long one round trip to the budget (Redis or PostgreSQL) may take before the limiter
+/// falls back.
+const ROUND_TRIP_TIMEOUT: Duration = Duration::from_millis(500);
 
 /// `KEYS[1]` the category's theoretical arrival time (µs, GCRA), `KEYS[2]` the daily closure.
 /// `ARGV`: limit, window µs. Requests are spaced `window / limit` apart with a burst of
@@ -222,7 +223,7 @@ impl SharedBudget {
             .get_or_try_init(|| async {
                 let pool = sqlx::postgres::PgPoolOptions::new()
                     .max_connections(4)
-                    .acquire_timeout(REDIS_TIMEOUT * 4)
+                    .acquire_timeout(ROUND_TRIP_TIMEOUT * 4)
                     .connect(url)
                     .await?;
                 // Instances starting together would race on CREATE TABLE IF NOT EXISTS (a
@@ -314,7 +315,7 @@ impl SharedBudget {
         }
         let (window_key, closed_key) = self.keys(account, category);
         match tokio::time::timeout(
-            REDIS_TIMEOUT,
+            ROUND_TRIP_TIMEOUT,
             self.take_once(&window_key, &closed_key, limit, window),
         )
         .await
@@ -373,7 +374,7 @@ impl SharedBudget {
                 }
             }
         };
-        match tokio::time::timeout(REDIS_TIMEOUT, run).await {
+        match tokio::time::timeout(ROUND_TRIP_TIMEOUT, run).await {
             Ok(Ok(())) => {}
             Ok(Err(e)) => self.failed("close", &e),
             Err(_) => self.failed("close", "timed out"),

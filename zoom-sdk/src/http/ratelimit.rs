@@ -214,6 +214,17 @@ fn later(now: Instant, d: Duration) -> Instant {
 pub(crate) const MAX_WAIT: Duration = Duration::from_secs(48 * 3600);
 
 impl Bucket {
+    /// Drop the send times that left the sliding `window`.
+    fn forget_before(&mut self, now: Instant, window: Duration) {
+        while self
+            .sent
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= window)
+        {
+            self.sent.pop_front();
+        }
+    }
+
     fn idle(&self, now: Instant) -> bool {
         self.paused_until.is_none_or(|u| u <= now)
             && self.closed_until.is_none_or(|u| u <= now)
@@ -332,13 +343,7 @@ impl RateLimiter {
                         // Counted locally too, so that a fall back to this process's own
                         // windows starts from what it really sent.
                         self.with_bucket(account, category, |b, now| {
-                            while b
-                                .sent
-                                .front()
-                                .is_some_and(|t| now.duration_since(*t) >= window)
-                            {
-                                b.sent.pop_front();
-                            }
+                            b.forget_before(now, window);
                             b.sent.push_back(now);
                         });
                         return Ok(());
@@ -358,13 +363,7 @@ impl RateLimiter {
                 }
             }
             let wait = self.with_bucket(account, category, |b, now| {
-                while b
-                    .sent
-                    .front()
-                    .is_some_and(|t| now.duration_since(*t) >= window)
-                {
-                    b.sent.pop_front();
-                }
+                b.forget_before(now, window);
                 if (b.sent.len() as u32) < b.limit {
                     b.sent.push_back(now);
                     None
