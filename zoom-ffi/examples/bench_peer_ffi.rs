@@ -8,6 +8,9 @@ use std::ptr::{null, null_mut};
 use std::time::{Duration, Instant};
 use zoom_sdk_ffi::*;
 
+#[path = "../../examples/rust/src/bench_util.rs"]
+mod bench_util;
+
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
 /// One call through the ABI: its JSON answer.
@@ -39,15 +42,7 @@ fn measure(n: usize, mut f: impl FnMut() -> Res<()>) -> Res<serde_json::Value> {
         f()?;
         lat.push(t.elapsed());
     }
-    let total = start.elapsed();
-    lat.sort();
-    let pick = |q: f64| {
-        let i = ((lat.len() as f64 - 1.0) * q).round() as usize;
-        lat.get(i).map(|d| d.as_secs_f64() * 1000.0).unwrap_or(0.0)
-    };
-    Ok(
-        serde_json::json!({"n": n, "secs": total.as_secs_f64(), "p50_ms": pick(0.5), "p99_ms": pick(0.99)}),
-    )
+    Ok(bench_util::latency_summary(lat, start.elapsed()))
 }
 
 fn main() -> Res<()> {
@@ -83,15 +78,7 @@ fn main() -> Res<()> {
     });
     // SAFETY: freed once.
     unsafe { zoom_client_free(client) };
-    let hwm = std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
-        })
-        .unwrap_or(0);
-    out["peak_rss_kib"] = serde_json::json!(hwm);
+    out["peak_rss_kib"] = serde_json::json!(bench_util::rss_kib("VmHWM"));
     println!("{out}");
     Ok(())
 }

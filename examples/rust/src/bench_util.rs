@@ -58,3 +58,16 @@ pub async fn emulator_client(base: &str) -> Result<(ZoomClient, serde_json::Valu
         .build()?;
     Ok((ZoomClient::new(config)?, info))
 }
+
+/// A measurement as the peer benchmark reports it: count, seconds, p50 and p99 in ms.
+pub fn latency_summary(
+    mut lat: Vec<std::time::Duration>,
+    total: std::time::Duration,
+) -> serde_json::Value {
+    lat.sort();
+    let pick = |q: f64| {
+        let i = ((lat.len() as f64 - 1.0) * q).round() as usize;
+        lat.get(i).map(|d| d.as_secs_f64() * 1000.0).unwrap_or(0.0)
+    };
+    serde_json::json!({"n": lat.len(), "secs": total.as_secs_f64(), "p50_ms": pick(0.5), "p99_ms": pick(0.99)})
+}

@@ -12,16 +12,7 @@ use zoom_sdk::models::CreateMeeting;
 
 #[path = "../bench_util.rs"]
 mod bench_util;
-use bench_util::{emulator_client, BenchError};
-
-fn summary(mut lat: Vec<Duration>, total: Duration) -> Value {
-    lat.sort();
-    let pick = |q: f64| {
-        let i = ((lat.len() as f64 - 1.0) * q).round() as usize;
-        lat.get(i).map(|d| d.as_secs_f64() * 1000.0).unwrap_or(0.0)
-    };
-    json!({"n": lat.len(), "secs": total.as_secs_f64(), "p50_ms": pick(0.5), "p99_ms": pick(0.99)})
-}
+use bench_util::{emulator_client, latency_summary, BenchError};
 
 async fn measure<F, Fut>(n: usize, in_flight: usize, f: F) -> Result<Value, BenchError>
 where
@@ -41,7 +32,10 @@ where
         .collect()
         .await;
     let total = start.elapsed();
-    Ok(summary(lat.into_iter().collect::<Result<_, _>>()?, total))
+    Ok(latency_summary(
+        lat.into_iter().collect::<Result<_, _>>()?,
+        total,
+    ))
 }
 
 #[tokio::main]
